@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "careers",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "careers", targets: ["careers"]),
+        .library(name: "CareerSite", targets: ["CareerSite"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "Ccmark",
+            pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"])]
+        ),
+        .target(
+            name: "CareerSite",
+            dependencies: [
+                "Ccmark",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        .executableTarget(
+            name: "careers",
+            dependencies: [
+                "CareerSite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CareerSiteTests", dependencies: ["CareerSite"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["CareerSite"],
+            exclude: ["Fixtures", "Golden", "Broken"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,185 @@
+import Foundation
+
+/// A content file that has been read and split, before its fields are typed.
+struct SourceDocument: Sendable {
+    var kind: EntryKind?
+    /// The id from the file name (for `framework.md`, "framework").
+    var id: String
+    /// Path as shown in diagnostics.
+    var path: String
+    var frontMatter: YAMLNode?
+    var frontMatterLine: Int
+    var body: String
+    var bodyLine: Int
+}
+
+/// Everything found under `Content/`: the documents that could be read, assets, and the problems so far.
+struct LoadedContent: Sendable {
+    var framework: SourceDocument?
+    var documents: [SourceDocument] = []
+    var assets: [Asset] = []
+    var diagnostics: [Diagnostic] = []
+}
+
+/// Finds and reads the files under `Content/`: checks names and layout, decodes text, splits front matter
+/// and parses its YAML. Typing the fields is `EntryParser`'s job.
+struct ContentLoader {
+    /// The content folder on disk.
+    let root: URL
+    /// How the folder is named in diagnostics (e.g. "Content").
+    let displayRoot: String
+    private let fileManager = FileManager.default
+
+    init(root: URL, displayRoot: String) {
+        self.root = root
+        self.displayRoot = displayRoot
+    }
+
+    func load() -> LoadedContent {
+        var content = LoadedContent()
+        let names: [String]
+        do {
+            names = try fileManager.contentsOfDirectory(atPath: root.path).sorted()
+        } catch {
+            content.diagnostics.append(.error("cannot read the content folder '\(displayRoot)'", at: nil))
+            return content
+        }
+        let kindFolders = EntryKind.allCases.map(\.folder)
+        var readPaths: [(kind: EntryKind?, url: URL, display: String, id: String)] = []
+        for name in names where !name.hasPrefix(".") {
+            let url = root.appendingPathComponent(name)
+            let display = "\(displayRoot)/\(name)"
+            if isSymbolicLink(url) {
+                content.diagnostics.append(
+                    .error("symbolic links are not followed in the content folder; replace it with the file or folder itself", at: SourceLocation(path: display)))
+                continue
+            }
+            let isFolder = isDirectory(url)
+            if name == "framework.md" && !isFolder {
+                readPaths.append((nil, url, display, "framework"))
+            } else if isFolder, let kind = EntryKind(folder: name) {
+                scanKindFolder(kind, url: url, display: display, into: &readPaths, diagnostics: &content.diagnostics)
+            } else if isFolder, name == "assets" {
+                scanAssets(url: url, relative: "", display: display, into: &content)
+            } else {
+                let hint = Suggestions.hint(for: name, in: kindFolders + ["framework.md", "assets"])
+                let expected = "expected framework.md, assets/ or one of the folders \(kindFolders.joined(separator: ", "))"
+                content.diagnostics.append(
+                    .error("unexpected \(isFolder ? "folder" : "file") '\(name)' in the content folder\(hint); \(expected)", at: SourceLocation(path: display)))
+            }
+        }
+        if !names.contains("framework.md") {
+            content.diagnostics.append(
+                .error("missing '\(displayRoot)/framework.md': every site needs one framework.md with its title, edition, status and date", at: nil))
+        }
+        for item in readPaths {
+            guard let document = read(item.url, display: item.display, kind: item.kind, id: item.id, diagnostics: &content.diagnostics) else { continue }
+            if item.kind == nil { content.framework = document } else { content.documents.append(document) }
+        }
+        return content
+    }
+
+    private func scanKindFolder(
+        _ kind: EntryKind, url: URL, display: String,
+        into paths: inout [(kind: EntryKind?, url: URL, display: String, id: String)], diagnostics: inout [Diagnostic]
+    ) {
+        let names = (try? fileManager.contentsOfDirectory(atPath: url.path).sorted()) ?? []
+        for name in names where !name.hasPrefix(".") {
+            let fileURL = url.appendingPathComponent(name)
+            let fileDisplay = "\(display)/\(name)"
+            let location = SourceLocation(path: fileDisplay)
+            if isSymbolicLink(fileURL) {
+                diagnostics.append(.error("symbolic links are not followed in the content folder; replace it with the file itself", at: location))
+                continue
+            }
+            if isDirectory(fileURL) {
+                diagnostics.append(.error("unexpected folder '\(name)' in \(display)/: \(kind.rawValue) files sit directly in it", at: location))
+                continue
+            }
+            guard name.hasSuffix(".md") else {
+                diagnostics.append(.error("unexpected file '\(name)' in \(display)/: only .md files belong here", at: location))
+                continue
+            }
+            let id = String(name.dropLast(3))
+            guard IdentifierRules.isValid(id) else {
+                var message = "invalid file name '\(name)': an id is lower-case letters, digits and single hyphens, starting with a letter, at most 64 characters"
+                if let suggestion = IdentifierRules.suggestion(for: id) { message += " (rename it to '\(suggestion).md'?)" }
+                diagnostics.append(.error(message, at: location))
+                continue
+            }
+            paths.append((kind, fileURL, fileDisplay, id))
+        }
+    }
+
+    private func scanAssets(url: URL, relative: String, display: String, into content: inout LoadedContent) {
+        let names = (try? fileManager.contentsOfDirectory(atPath: url.path).sorted()) ?? []
+        for name in names where !name.hasPrefix(".") {
+            let fileURL = url.appendingPathComponent(name)
+            let path = relative.isEmpty ? name : "\(relative)/\(name)"
+            if isSymbolicLink(fileURL) {
+                content.diagnostics.append(.error("symbolic links are not followed in the content folder", at: SourceLocation(path: "\(display)/\(path)")))
+            } else if isDirectory(fileURL) {
+                scanAssets(url: fileURL, relative: path, display: display, into: &content)
+            } else {
+                content.assets.append(Asset(path: path, sourcePath: fileURL.path))
+            }
+        }
+    }
+
+    private func read(_ url: URL, display: String, kind: EntryKind?, id: String, diagnostics: inout [Diagnostic]) -> SourceDocument? {
+        let file = SourceLocation(path: display)
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            diagnostics.append(.error("cannot read this file (check that it exists and you may read it)", at: file))
+            return nil
+        }
+        let text: String
+        switch SourceText.decode(data) {
+        case .success(let decoded): text = decoded
+        case .failure(.utf16):
+            diagnostics.append(.error("this file is UTF-16; save it as UTF-8", at: file))
+            return nil
+        case .failure(.invalidUTF8(let offset)):
+            diagnostics.append(.error("this file is not valid UTF-8 (first bad byte at offset \(offset)); save it as UTF-8", at: file))
+            return nil
+        case .failure(.nulByte(let offset)):
+            diagnostics.append(.error("this file contains a NUL byte at offset \(offset); it is not a text file", at: file))
+            return nil
+        }
+        let split: SplitDocument
+        switch FrontMatterSplitter.split(text) {
+        case .success(let document): split = document
+        case .failure(.empty):
+            diagnostics.append(.error("this file is empty; it needs front matter between two '---' lines", at: file))
+            return nil
+        case .failure(.missingOpening):
+            diagnostics.append(.error("missing front matter: the first line must be exactly '---'", at: file))
+            return nil
+        case .failure(.missingClosing(let line)):
+            diagnostics.append(
+                .error("front matter is not closed: add a line that is exactly '---' after it", at: SourceLocation(path: display, line: line)))
+            return nil
+        }
+        switch YAMLReader.parse(split.yaml, path: display, firstLine: split.yamlFirstLine) {
+        case .failure(let diagnostic):
+            diagnostics.append(diagnostic)
+            return nil
+        case .success(let root):
+            return SourceDocument(
+                kind: kind, id: id, path: display, frontMatter: root, frontMatterLine: split.yamlFirstLine,
+                body: split.body, bodyLine: split.bodyFirstLine)
+        }
+    }
+
+    private func isDirectory(_ url: URL) -> Bool {
+        var isFolder: ObjCBool = false
+        return fileManager.fileExists(atPath: url.path, isDirectory: &isFolder) && isFolder.boolValue
+    }
+
+    private func isSymbolicLink(_ url: URL) -> Bool {
+        let type = (try? fileManager.attributesOfItem(atPath: url.path))?[.type] as? FileAttributeType
+        return type == .typeSymbolicLink
+    }
+}

@@ -1,0 +1,136 @@
+/// The whole validated framework, with the indexes that pages need so no page rescans the model.
+///
+/// Invariants (established by `FrameworkBuilder`): every reference resolves; ids are unique per kind;
+/// stage and domain orders are unique; every collection is sorted for display.
+public struct Framework: Sendable {
+    public let info: FrameworkInfo
+    /// By `order`.
+    public let stages: [Stage]
+    /// By `order`.
+    public let domains: [Domain]
+    /// By domain order, then code, then title.
+    public let capabilities: [Capability]
+    /// By title.
+    public let professions: [Profession]
+    /// By stage order, then title.
+    public let roles: [Role]
+    /// By title.
+    public let routes: [Route]
+    /// By order (unordered last), then title.
+    public let pages: [Page]
+    public let assets: [Asset]
+
+    private let stageIndex: [StageID: Int]
+    private let domainIndex: [DomainID: Int]
+    private let capabilityIndex: [CapabilityID: Int]
+    private let professionIndex: [ProfessionID: Int]
+    private let roleIndex: [RoleID: Int]
+    private let routeIndex: [RouteID: Int]
+    private let pageIndex: [PageID: Int]
+
+    private let rolesByStage: [StageID: [Role]]
+    private let rolesByProfession: [ProfessionID: [Role]]
+    private let rolesByCapability: [CapabilityID: [Role]]
+    private let capabilitiesByDomain: [DomainID: [Capability]]
+    private let routesByRole: [RoleID: [Route]]
+    private let routesByProfession: [ProfessionID: [Route]]
+    private let previousRoles: [RoleID: [Role]]
+
+    init(
+        info: FrameworkInfo, stages: [Stage], domains: [Domain], capabilities: [Capability], professions: [Profession],
+        roles: [Role], routes: [Route], pages: [Page], assets: [Asset]
+    ) {
+        let stages = stages.sorted { ($0.order, $0.id) < ($1.order, $1.id) }
+        let domains = domains.sorted { ($0.order, $0.id) < ($1.order, $1.id) }
+        let stageOrder = Dictionary(uniqueKeysWithValues: stages.enumerated().map { ($1.id, $0) })
+        let domainOrder = Dictionary(uniqueKeysWithValues: domains.enumerated().map { ($1.id, $0) })
+        let capabilities = capabilities.sorted {
+            (domainOrder[$0.domain] ?? 0, $0.code ?? "~", $0.title, $0.id) < (domainOrder[$1.domain] ?? 0, $1.code ?? "~", $1.title, $1.id)
+        }
+        let roles = roles.sorted {
+            (stageOrder[$0.stage] ?? 0, $0.title, $0.id) < (stageOrder[$1.stage] ?? 0, $1.title, $1.id)
+        }
+        let professions = professions.sorted { ($0.title, $0.id) < ($1.title, $1.id) }
+        let routes = routes.sorted { ($0.title, $0.id) < ($1.title, $1.id) }
+        let pages = pages.sorted { ($0.order ?? Int.max, $0.title, $0.id) < ($1.order ?? Int.max, $1.title, $1.id) }
+
+        self.info = info
+        self.stages = stages
+        self.domains = domains
+        self.capabilities = capabilities
+        self.professions = professions
+        self.roles = roles
+        self.routes = routes
+        self.pages = pages
+        self.assets = assets.sorted { $0.path < $1.path }
+
+        stageIndex = stageOrder
+        domainIndex = domainOrder
+        capabilityIndex = Dictionary(uniqueKeysWithValues: capabilities.enumerated().map { ($1.id, $0) })
+        professionIndex = Dictionary(uniqueKeysWithValues: professions.enumerated().map { ($1.id, $0) })
+        roleIndex = Dictionary(uniqueKeysWithValues: roles.enumerated().map { ($1.id, $0) })
+        routeIndex = Dictionary(uniqueKeysWithValues: routes.enumerated().map { ($1.id, $0) })
+        pageIndex = Dictionary(uniqueKeysWithValues: pages.enumerated().map { ($1.id, $0) })
+
+        var byStage: [StageID: [Role]] = [:]
+        var byProfession: [ProfessionID: [Role]] = [:]
+        var byCapability: [CapabilityID: [Role]] = [:]
+        var previous: [RoleID: [Role]] = [:]
+        for role in roles {
+            byStage[role.stage, default: []].append(role)
+            byProfession[role.profession, default: []].append(role)
+            for capability in Set(role.capabilities) { byCapability[capability, default: []].append(role) }
+            for next in Set(role.next) { previous[next, default: []].append(role) }
+        }
+        rolesByStage = byStage
+        rolesByProfession = byProfession
+        rolesByCapability = byCapability
+        previousRoles = previous
+        capabilitiesByDomain = Dictionary(grouping: capabilities, by: \.domain)
+        var byRole: [RoleID: [Route]] = [:]
+        var routesForProfession: [ProfessionID: [Route]] = [:]
+        for route in routes {
+            for role in Set(route.steps.map(\.role)) { byRole[role, default: []].append(route) }
+            var professionsOnRoute = Set<ProfessionID>()
+            if let profession = route.profession { professionsOnRoute.insert(profession) }
+            for step in route.steps {
+                if let index = roleIndex[step.role] { professionsOnRoute.insert(roles[index].profession) }
+            }
+            for profession in professionsOnRoute { routesForProfession[profession, default: []].append(route) }
+        }
+        routesByRole = byRole
+        routesByProfession = routesForProfession
+    }
+
+    public func stage(_ id: StageID) -> Stage? { stageIndex[id].map { stages[$0] } }
+    public func domain(_ id: DomainID) -> Domain? { domainIndex[id].map { domains[$0] } }
+    public func capability(_ id: CapabilityID) -> Capability? { capabilityIndex[id].map { capabilities[$0] } }
+    public func profession(_ id: ProfessionID) -> Profession? { professionIndex[id].map { professions[$0] } }
+    public func role(_ id: RoleID) -> Role? { roleIndex[id].map { roles[$0] } }
+    public func route(_ id: RouteID) -> Route? { routeIndex[id].map { routes[$0] } }
+    public func page(_ id: PageID) -> Page? { pageIndex[id].map { pages[$0] } }
+
+    /// Roles at a stage, in display order.
+    public func roles(at stage: StageID) -> [Role] { rolesByStage[stage] ?? [] }
+    /// Roles in a profession, in display order.
+    public func roles(in profession: ProfessionID) -> [Role] { rolesByProfession[profession] ?? [] }
+    /// Roles that list a capability among those they lean on.
+    public func roles(using capability: CapabilityID) -> [Role] { rolesByCapability[capability] ?? [] }
+    /// Roles whose `next` includes this role.
+    public func roles(leadingTo role: RoleID) -> [Role] { previousRoles[role] ?? [] }
+    /// Capabilities in a domain, in display order.
+    public func capabilities(in domain: DomainID) -> [Capability] { capabilitiesByDomain[domain] ?? [] }
+    /// Routes that include a role.
+    public func routes(through role: RoleID) -> [Route] { routesByRole[role] ?? [] }
+    /// Routes for a profession: those naming it, and those with a step in one of its roles.
+    public func routes(for profession: ProfessionID) -> [Route] { routesByProfession[profession] ?? [] }
+    /// The stage just below, if any.
+    public func stage(before id: StageID) -> Stage? {
+        guard let index = stageIndex[id], index > 0 else { return nil }
+        return stages[index - 1]
+    }
+    public func stage(after id: StageID) -> Stage? {
+        guard let index = stageIndex[id], index + 1 < stages.count else { return nil }
+        return stages[index + 1]
+    }
+}

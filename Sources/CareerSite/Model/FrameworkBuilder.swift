@@ -1,0 +1,300 @@
+import Foundation
+
+/// Turns loaded documents into a validated `Framework`, reporting every problem in one pass.
+///
+/// Steps: type each file's fields (`FieldReader`), check references and uniqueness across files,
+/// render Markdown once (resolving `kind:id` links), then assemble the model. The model is built only
+/// when no error was found.
+struct FrameworkBuilder {
+    private var diagnostics: [Diagnostic]
+    private let content: LoadedContent
+    /// Ids that exist per kind (from file names), so one bad file does not cause errors in the files that link to it.
+    private let known: [EntryKind: Set<String>]
+    private let assetPaths: Set<String>
+
+    init(content: LoadedContent) {
+        self.content = content
+        self.diagnostics = content.diagnostics
+        var known: [EntryKind: Set<String>] = [:]
+        for kind in EntryKind.allCases { known[kind] = [] }
+        for document in content.documents {
+            if let kind = document.kind { known[kind, default: []].insert(document.id) }
+        }
+        self.known = known
+        self.assetPaths = Set(content.assets.map(\.path))
+    }
+
+    static let frameworkKeys = ["title", "short_title", "edition", "status", "updated", "base_url", "owner"]
+    static let keys: [EntryKind: [String]] = [
+        .stage: ["title", "order", "level", "bands", "summary"],
+        .domain: ["title", "order", "summary"],
+        .capability: ["title", "code", "domain", "summary", "levels"],
+        .profession: ["title", "regulator", "summary"],
+        .role: ["title", "stage", "profession", "settings", "bands", "summary", "capabilities", "next", "entry"],
+        .route: ["title", "profession", "summary", "steps"],
+        .page: ["title", "order", "summary"],
+    ]
+
+    /// The framework, or `nil` when any error was found; diagnostics sorted for display either way.
+    mutating func build() -> (Framework?, [Diagnostic]) {
+        let info = parseFramework()
+        var stages: [Stage] = []
+        var domains: [Domain] = []
+        var capabilities: [Capability] = []
+        var professions: [Profession] = []
+        var roles: [Role] = []
+        var routes: [Route] = []
+        var pages: [Page] = []
+        var stageOrders: [Int: [Located<String>]] = [:]
+        var domainOrders: [Int: [Located<String>]] = [:]
+        var codes: [String: [Located<String>]] = [:]
+
+        for document in content.documents {
+            guard let kind = document.kind else { continue }
+            var fields = FieldReader(
+                root: document.frontMatter, path: document.path, kind: kind.rawValue, knownKeys: Self.keys[kind] ?? [],
+                frontMatterLine: document.frontMatterLine)
+            switch kind {
+            case .stage:
+                let title = fields.text("title", required: true)
+                let order = fields.integer("order", required: true)
+                let level = fields.integer("level", in: 1...9)
+                let bands = fields.textList("bands")
+                let summary = fields.text("summary", required: true)
+                let body = renderBody(document)
+                if let order { stageOrders[order.value, default: []].append(Located(value: document.id, location: order.location)) }
+                if let title, let order, let summary {
+                    stages.append(
+                        Stage(
+                            id: StageID(document.id), title: title.value, order: order.value, level: level?.value,
+                            bands: bands.map(\.value), summary: summary.value, body: body))
+                }
+            case .domain:
+                let title = fields.text("title", required: true)
+                let order = fields.integer("order", required: true)
+                let summary = fields.text("summary", required: true)
+                let body = renderBody(document)
+                if let order { domainOrders[order.value, default: []].append(Located(value: document.id, location: order.location)) }
+                if let title, let order, let summary {
+                    domains.append(Domain(id: DomainID(document.id), title: title.value, order: order.value, summary: summary.value, body: body))
+                }
+            case .capability:
+                let title = fields.text("title", required: true)
+                let code = fields.text("code")
+                let domain = fields.text("domain", required: true)
+                let summary = fields.text("summary", required: true)
+                let levels = fields.textMap("levels", required: true)
+                let body = renderBody(document)
+                if let code { codes[code.value, default: []].append(Located(value: document.id, location: code.location)) }
+                let domainOK = domain.map { checkReference($0, to: .domain) } ?? false
+                var described: [StageID: RichText] = [:]
+                var levelsOK = true
+                for (stage, text) in levels {
+                    guard checkReference(stage, to: .stage) else {
+                        levelsOK = false
+                        continue
+                    }
+                    described[StageID(stage.value)] = renderInline(text)
+                }
+                if let title, let domain, let summary, domainOK, levelsOK, !levels.isEmpty {
+                    capabilities.append(
+                        Capability(
+                            id: CapabilityID(document.id), title: title.value, code: code?.value, domain: DomainID(domain.value),
+                            summary: summary.value, levels: described, body: body))
+                }
+            case .profession:
+                let title = fields.text("title", required: true)
+                let regulator = fields.text("regulator")
+                let summary = fields.text("summary", required: true)
+                let body = renderBody(document)
+                if let title, let summary {
+                    professions.append(
+                        Profession(id: ProfessionID(document.id), title: title.value, regulator: regulator?.value, summary: summary.value, body: body))
+                }
+            case .role:
+                let title = fields.text("title", required: true)
+                let stage = fields.text("stage", required: true)
+                let profession = fields.text("profession", required: true)
+                let settings = fields.textList("settings")
+                let bands = fields.textList("bands")
+                let summary = fields.text("summary", required: true)
+                let capabilityRefs = fields.textList("capabilities")
+                let nextRefs = fields.textList("next")
+                let entry = fields.text("entry")
+                let renderedEntry = entry.map { renderInline($0) }
+                let body = renderBody(document)
+                var ok = stage.map { checkReference($0, to: .stage) } ?? false
+                ok = (profession.map { checkReference($0, to: .profession) } ?? false) && ok
+                ok = checkReferences(capabilityRefs, to: .capability, label: "capability") && ok
+                ok = checkReferences(nextRefs, to: .role, label: "next role") && ok
+                for next in nextRefs where next.value == document.id {
+                    report(.error("a role cannot list itself in 'next'", at: next.location))
+                    ok = false
+                }
+                if let title, let stage, let profession, let summary, ok {
+                    roles.append(
+                        Role(
+                            id: RoleID(document.id), title: title.value, stage: StageID(stage.value),
+                            profession: ProfessionID(profession.value), settings: settings.map(\.value), bands: bands.map(\.value),
+                            summary: summary.value, capabilities: capabilityRefs.map { CapabilityID($0.value) },
+                            next: nextRefs.map { RoleID($0.value) }, entry: renderedEntry, body: body))
+                }
+            case .route:
+                let title = fields.text("title", required: true)
+                let profession = fields.text("profession")
+                let summary = fields.text("summary", required: true)
+                let stepReaders = fields.mapList("steps", required: true, itemKind: "route step", knownKeys: ["role", "via"])
+                let body = renderBody(document)
+                var ok = profession.map { checkReference($0, to: .profession) } ?? true
+                var steps: [RouteStep] = []
+                var seen: [String: SourceLocation] = [:]
+                for var reader in stepReaders {
+                    let role = reader.text("role", required: true)
+                    let via = reader.text("via")
+                    fields.absorb(reader)
+                    guard let role else {
+                        ok = false
+                        continue
+                    }
+                    if let first = seen[role.value] {
+                        report(.error("role '\(role.value)' appears twice in this route (first at line \(first.line)); a role may appear only once per route", at: role.location))
+                        ok = false
+                    }
+                    seen[role.value] = seen[role.value] ?? role.location
+                    ok = checkReference(role, to: .role) && ok
+                    steps.append(RouteStep(role: RoleID(role.value), via: via?.value))
+                }
+                if stepReaders.count == 1 {
+                    report(.error("a route needs at least two steps, found 1", at: fields.location))
+                    ok = false
+                }
+                if let title, let summary, ok, steps.count >= 2 {
+                    routes.append(
+                        Route(
+                            id: RouteID(document.id), title: title.value, profession: profession.map { ProfessionID($0.value) },
+                            summary: summary.value, steps: steps, body: body))
+                }
+            case .page:
+                let title = fields.text("title", required: true)
+                let order = fields.integer("order")
+                let summary = fields.text("summary")
+                let body = renderBody(document)
+                if let title {
+                    pages.append(Page(id: PageID(document.id), title: title.value, order: order?.value, summary: summary?.value, body: body))
+                }
+            }
+            diagnostics.append(contentsOf: fields.diagnostics)
+        }
+
+        reportDuplicates(stageOrders, what: "stage order")
+        reportDuplicates(domainOrders, what: "domain order")
+        reportDuplicates(codes, what: "capability code")
+
+        let usedCapabilities = Set(roles.flatMap(\.capabilities))
+        for capability in capabilities where !usedCapabilities.contains(capability.id) {
+            let path = content.documents.first { $0.kind == .capability && $0.id == capability.id.rawValue }?.path
+            report(.warning("capability '\(capability.id)' is not listed by any role", at: path.map { SourceLocation(path: $0) }))
+        }
+
+        let sorted = diagnostics.sortedForDisplay()
+        guard !sorted.hasErrors, let info else { return (nil, sorted) }
+        let framework = Framework(
+            info: info, stages: stages, domains: domains, capabilities: capabilities, professions: professions, roles: roles,
+            routes: routes, pages: pages, assets: content.assets)
+        return (framework, sorted)
+    }
+
+    private mutating func parseFramework() -> FrameworkInfo? {
+        guard let document = content.framework else { return nil }
+        var fields = FieldReader(
+            root: document.frontMatter, path: document.path, kind: "framework", knownKeys: Self.frameworkKeys,
+            frontMatterLine: document.frontMatterLine)
+        let title = fields.text("title", required: true)
+        let shortTitle = fields.text("short_title")
+        let edition = fields.text("edition", required: true)
+        let status = fields.choice("status", from: PublicationStatus.allCases.map(\.rawValue), required: true)
+        let updated = fields.date("updated", required: true)
+        let baseURL = fields.text("base_url")
+        let owner = fields.text("owner")
+        let introduction = renderBody(document)
+        diagnostics.append(contentsOf: fields.diagnostics)
+        var normalisedBase: String?
+        if let baseURL {
+            if let url = URL(string: baseURL.value), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+                url.host != nil, !baseURL.value.contains(" "), !baseURL.value.contains("\"")
+            {
+                normalisedBase = baseURL.value.hasSuffix("/") ? baseURL.value : baseURL.value + "/"
+            } else {
+                report(.error("'base_url' must be an absolute http:// or https:// address, found '\(baseURL.value.prefix(80))'", at: baseURL.location))
+            }
+        }
+        guard let title, let edition, let status, let updated, let statusValue = PublicationStatus(rawValue: status.value) else { return nil }
+        return FrameworkInfo(
+            title: title.value, shortTitle: shortTitle?.value, edition: edition.value, status: statusValue, updated: updated.value,
+            baseURL: normalisedBase, owner: owner?.value, introduction: introduction)
+    }
+
+    private mutating func report(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+    }
+
+    /// Whether `reference` names an existing entry of `kind`; reports it with the nearest id when not.
+    private mutating func checkReference(_ reference: Located<String>, to kind: EntryKind, label: String? = nil) -> Bool {
+        let ids = known[kind] ?? []
+        if ids.contains(reference.value) { return true }
+        let name = label ?? kind.rawValue
+        report(.error("unknown \(name) '\(reference.value.prefix(80))'\(Suggestions.hint(for: reference.value, in: ids.sorted()))", at: reference.location))
+        return false
+    }
+
+    private mutating func checkReferences(_ references: [Located<String>], to kind: EntryKind, label: String) -> Bool {
+        var ok = true
+        var seen = Set<String>()
+        for reference in references {
+            ok = checkReference(reference, to: kind, label: label) && ok
+            if !seen.insert(reference.value).inserted {
+                report(.error("\(label) '\(reference.value)' is listed twice", at: reference.location))
+                ok = false
+            }
+        }
+        return ok
+    }
+
+    private mutating func reportDuplicates(_ values: [Int: [Located<String>]], what: String) {
+        for (value, owners) in values where owners.count > 1 {
+            let names = owners.map { "'\($0.value)'" }.joined(separator: ", ")
+            for owner in owners {
+                report(.error("duplicate \(what) \(value): used by \(names); each must be unique", at: owner.location))
+            }
+        }
+    }
+
+    private mutating func reportDuplicates(_ values: [String: [Located<String>]], what: String) {
+        for (value, owners) in values where owners.count > 1 {
+            let names = owners.map { "'\($0.value)'" }.joined(separator: ", ")
+            for owner in owners {
+                report(.error("duplicate \(what) '\(value)': used by \(names); each must be unique", at: owner.location))
+            }
+        }
+    }
+
+    private mutating func renderBody(_ document: SourceDocument) -> RichText {
+        guard !document.body.allSatisfy(\.isWhitespace) else { return .empty }
+        let location = SourceLocation(path: document.path, line: document.bodyLine)
+        var found: [Diagnostic] = []
+        let html = MarkdownRenderer.render(document.body, at: location) { link in
+            LinkRules.rewrite(link, known: known, assets: assetPaths, diagnostics: &found)
+        }
+        diagnostics.append(contentsOf: found)
+        return RichText(html: html)
+    }
+
+    private mutating func renderInline(_ text: Located<String>) -> RichText {
+        var found: [Diagnostic] = []
+        let html = MarkdownRenderer.render(text.value, at: text.location, inline: true, preciseLocations: false) { link in
+            LinkRules.rewrite(link, known: known, assets: assetPaths, diagnostics: &found)
+        }
+        diagnostics.append(contentsOf: found)
+        return RichText(html: html)
+    }
+}

@@ -1,0 +1,62 @@
+/// Decides what each Markdown link destination becomes, and reports the ones that cannot work.
+///
+/// - `kind:id[#fragment]` must name an existing entry; it becomes a placeholder that `SiteURLs` resolves
+///   per page, so one rendering of the Markdown serves pages at any depth.
+/// - `assets/…` must name a file under `Content/assets/`; it becomes a placeholder too.
+/// - `https:`, `http:`, `mailto:`, `tel:` and `#fragment` pass through.
+/// - anything else (relative paths, other schemes) is an error: it would break on some page or host.
+enum LinkRules {
+    /// Prefix of the placeholders in rendered HTML; reserved, so authors cannot write it.
+    static let placeholderScheme = "x-careers:"
+
+    static func rewrite(
+        _ link: MarkdownRenderer.Link, known: [EntryKind: Set<String>], assets: Set<String>, diagnostics: inout [Diagnostic]
+    ) -> MarkdownRenderer.Rewrite {
+        let destination = link.destination
+        if destination.isEmpty || destination.hasPrefix("#") { return .keep }
+        let lowered = destination.lowercased()
+        for scheme in ["https:", "http:", "mailto:", "tel:"] where lowered.hasPrefix(scheme) { return .keep }
+        if lowered.hasPrefix(placeholderScheme) {
+            diagnostics.append(.error("'\(placeholderScheme)' links are reserved for the generator", at: link.location))
+            return .replace(with: "")
+        }
+        if destination.hasPrefix("assets/") {
+            let path = String(destination.dropFirst("assets/".count).prefix { $0 != "#" && $0 != "?" })
+            guard assets.contains(path) else {
+                diagnostics.append(
+                    .error("unknown asset '\(destination.prefix(120))': no such file under the content folder's assets/", at: link.location))
+                return .replace(with: "")
+            }
+            return .replace(with: placeholderScheme + "asset/" + destination.dropFirst("assets/".count))
+        }
+        if let colon = destination.firstIndex(of: ":") {
+            let prefix = String(destination[..<colon])
+            let rest = destination[destination.index(after: colon)...]
+            let id = String(rest.prefix { $0 != "#" })
+            let fragment = rest.dropFirst(id.count)
+            if let kind = EntryKind(rawValue: prefix) {
+                let ids = known[kind] ?? []
+                guard ids.contains(id) else {
+                    let hint = Suggestions.hint(for: id, in: ids.sorted())
+                    diagnostics.append(.error("unknown \(kind.rawValue) '\(id.prefix(80))' in link '\(destination.prefix(120))'\(hint)", at: link.location))
+                    return .replace(with: "")
+                }
+                return .replace(with: placeholderScheme + kind.rawValue + "/" + id + fragment)
+            }
+            if !prefix.isEmpty, prefix.allSatisfy({ $0.isLetter || $0 == "-" }) {
+                let kinds = EntryKind.allCases.map(\.rawValue)
+                let hint = Suggestions.hint(for: prefix, in: kinds)
+                diagnostics.append(
+                    .error(
+                        "unsupported link '\(destination.prefix(120))'\(hint): link to entries as kind:id (\(kinds.joined(separator: ", "))) or to a full https:// address",
+                        at: link.location))
+                return .replace(with: "")
+            }
+        }
+        diagnostics.append(
+            .error(
+                "unsupported link '\(destination.prefix(120))': relative links break between pages; link to entries as kind:id (for example role:district-nurse), to assets/<file>, or to a full https:// address",
+                at: link.location))
+        return .replace(with: "")
+    }
+}

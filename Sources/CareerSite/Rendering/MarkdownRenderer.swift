@@ -1,0 +1,171 @@
+import Foundation
+internal import Ccmark
+
+/// Renders CommonMark with libcmark. This is the only file that touches cmark.
+///
+/// cmark's safe mode stays on: raw HTML is omitted and `javascript:`, `vbscript:`, `file:` and `data:` link
+/// destinations are emptied. Before rendering, every link and image destination is handed to a rewriter,
+/// which may replace it (to resolve `kind:id` links) and report problems at the link's position.
+enum MarkdownRenderer {
+    /// A link or image destination as written, and where.
+    struct Link {
+        var destination: String
+        var isImage: Bool
+        var location: SourceLocation
+    }
+
+    /// What to do with a link destination.
+    enum Rewrite {
+        case keep
+        case replace(with: String)
+    }
+
+    /// Renders `markdown`, whose first line is `location.line` in its file.
+    ///
+    /// - Parameters:
+    ///   - inline: strip the paragraph wrapper when the text is a single paragraph (for one-line fields).
+    ///   - preciseLocations: positions are exact within `markdown` (bodies); otherwise links are reported at `location`.
+    static func render(
+        _ markdown: String, at location: SourceLocation, inline: Bool = false, preciseLocations: Bool = true,
+        rewrite: (Link) -> Rewrite
+    ) -> String {
+        let options = CMARK_OPT_SMART
+        guard let document = markdown.withCString({ cmark_parse_document($0, strlen($0), options) }) else { return "" }
+        defer { cmark_node_free(document) }
+
+        let sourceLines = preciseLocations ? markdown.split(separator: "\n", omittingEmptySubsequences: false) : []
+        var claimed = Set<SourceLocation>()
+        var headingSlugs: [String] = []
+        var usedSlugs = Set<String>()
+
+        guard let iterator = cmark_iter_new(document) else { return "" }
+        defer { cmark_iter_free(iterator) }
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(node)
+            if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
+                let destination = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+                var linkLocation = location
+                if preciseLocations {
+                    linkLocation = position(
+                        of: destination, near: node, in: sourceLines, base: location, claimed: &claimed)
+                }
+                let link = Link(destination: destination, isImage: type == CMARK_NODE_IMAGE, location: linkLocation)
+                if case .replace(let replacement) = rewrite(link) {
+                    _ = replacement.withCString { cmark_node_set_url(node, $0) }
+                }
+            } else if type == CMARK_NODE_HEADING {
+                var slug = slugify(plainText(of: node))
+                if slug.isEmpty { slug = "section" }
+                var unique = slug
+                var counter = 2
+                while usedSlugs.contains(unique) {
+                    unique = "\(slug)-\(counter)"
+                    counter += 1
+                }
+                usedSlugs.insert(unique)
+                headingSlugs.append(unique)
+            }
+        }
+
+        guard let rendered = cmark_render_html(document, options) else { return "" }
+        defer { free(rendered) }
+        var html = String(cString: rendered)
+        if !headingSlugs.isEmpty { html = addHeadingIDs(html, slugs: headingSlugs) }
+        if inline { html = unwrapSingleParagraph(html) }
+        return html
+    }
+
+    /// Finds the line and column of a link destination: cmark gives positions only for blocks, so the
+    /// enclosing block's lines are searched for `](destination`.
+    private static func position(
+        of destination: String, near node: OpaquePointer, in lines: [Substring], base: SourceLocation,
+        claimed: inout Set<SourceLocation>
+    ) -> SourceLocation {
+        var block: OpaquePointer? = node
+        while let current = block, cmark_node_get_start_line(current) == 0 { block = cmark_node_parent(current) }
+        let firstLine = block.map { Int(cmark_node_get_start_line($0)) } ?? 1
+        let lastLine = block.map { max(Int(cmark_node_get_end_line($0)), firstLine) } ?? lines.count
+        let fallback = SourceLocation(path: base.path, line: base.line + max(firstLine, 1) - 1, column: 1)
+        guard !destination.isEmpty, firstLine >= 1 else { return fallback }
+        let needles = ["](" + destination, "](<" + destination, "]: " + destination]
+        for lineNumber in firstLine...min(lastLine, lines.count) {
+            let line = lines[lineNumber - 1]
+            for needle in needles {
+                var searchStart = line.startIndex
+                while let range = line[searchStart...].range(of: needle) {
+                    let column = line.unicodeScalars.distance(from: line.startIndex, to: range.lowerBound) + 3
+                    let candidate = SourceLocation(path: base.path, line: base.line + lineNumber - 1, column: column)
+                    if claimed.insert(candidate).inserted { return candidate }
+                    searchStart = range.upperBound
+                }
+            }
+        }
+        return fallback
+    }
+
+    private static func plainText(of node: OpaquePointer) -> String {
+        var text = ""
+        guard let iterator = cmark_iter_new(node) else { return text }
+        defer { cmark_iter_free(iterator) }
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard event == CMARK_EVENT_ENTER, let child = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(child)
+            if type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE, let literal = cmark_node_get_literal(child) {
+                text += String(cString: literal)
+            }
+        }
+        return text
+    }
+
+    /// A fragment id from heading text: lower-case ASCII letters and digits joined by single hyphens.
+    static func slugify(_ text: String) -> String {
+        var slug = ""
+        for scalar in text.lowercased().unicodeScalars {
+            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
+                slug.unicodeScalars.append(scalar)
+            } else if !slug.isEmpty, !slug.hasSuffix("-") {
+                slug += "-"
+            }
+        }
+        while slug.hasSuffix("-") { slug.removeLast() }
+        if let first = slug.unicodeScalars.first, ("0"..."9").contains(first) { slug = "s-" + slug }
+        return slug
+    }
+
+    /// Adds `id` attributes to `<h1>`…`<h6>` in document order. Raw HTML is never rendered in safe mode,
+    /// so every heading tag in the output is one of the headings counted in the tree.
+    private static func addHeadingIDs(_ html: String, slugs: [String]) -> String {
+        var result = ""
+        result.reserveCapacity(html.utf8.count + slugs.count * 24)
+        var rest = html[...]
+        var index = 0
+        while index < slugs.count, let open = rest.range(of: "<h") {
+            let after = rest[open.upperBound...]
+            guard let digit = after.first, ("1"..."6").contains(digit),
+                after.dropFirst().first == ">"
+            else {
+                result += rest[..<open.upperBound]
+                rest = rest[open.upperBound...]
+                continue
+            }
+            result += rest[..<open.lowerBound]
+            result += "<h\(digit) id=\"\(slugs[index])\">"
+            index += 1
+            rest = after.dropFirst(2)
+        }
+        result += rest
+        return result
+    }
+
+    private static func unwrapSingleParagraph(_ html: String) -> String {
+        guard html.hasPrefix("<p>"), html.hasSuffix("</p>\n") else { return html }
+        let inner = html.dropFirst(3).dropLast(5)
+        if inner.contains("<p>") { return html }
+        return String(inner)
+    }
+}

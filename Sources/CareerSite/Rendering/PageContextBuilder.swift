@@ -1,0 +1,388 @@
+/// Builds the template context for one page and renders it: the page kind's template first, then `layout`
+/// around it. Every value from front matter goes in as plain text (templates escape it with `{{…}}`); only
+/// rendered Markdown, with its links resolved for this page, is inserted raw (`{{{…}}}`).
+struct PageContextBuilder {
+    let framework: Framework
+    let templates: TemplateSet
+    /// This page's site-root-relative path; every href is made relative to it.
+    let path: String
+
+    private typealias Context = [String: Any]
+
+    // MARK: Shared pieces
+
+    private func href(_ target: String) -> String { SiteURLs.href(to: target, from: path) }
+    private func html(_ text: RichText) -> String { SiteURLs.resolveLinks(in: text.html, from: path) }
+
+    private func link(_ title: String, _ target: String) -> Context { ["title": title, "href": href(target)] }
+
+    private func bandsText(_ bands: [String]) -> String {
+        switch bands.count {
+        case 0: return ""
+        case 1: return "Band \(bands[0])"
+        default: return "Bands " + bands.dropLast().joined(separator: ", ") + " and " + (bands.last ?? "")
+        }
+    }
+
+    private func listText(_ items: [String]) -> String {
+        switch items.count {
+        case 0: return ""
+        case 1: return items[0]
+        default: return items.dropLast().joined(separator: ", ") + " and " + (items.last ?? "")
+        }
+    }
+
+    private func stageLink(_ id: StageID) -> Context {
+        guard let stage = framework.stage(id) else { return [:] }
+        return ["title": stage.title, "href": href(SiteURLs.path(for: id)), "order": stage.order]
+    }
+
+    private func roleItem(_ role: Role) -> Context {
+        var item: Context = [
+            "title": role.title, "href": href(SiteURLs.path(for: role.id)), "summary": role.summary,
+            "bands": bandsText(role.bands),
+        ]
+        if let stage = framework.stage(role.stage) { item["stage"] = stage.title }
+        if let profession = framework.profession(role.profession) { item["profession"] = profession.title }
+        return item
+    }
+
+    private func routeItem(_ route: Route) -> Context {
+        ["title": route.title, "href": href(SiteURLs.path(for: route.id)), "summary": route.summary, "steps": route.steps.count]
+    }
+
+    private func capabilityItem(_ capability: Capability) -> Context {
+        var item: Context = [
+            "title": capability.title, "href": href(SiteURLs.path(for: capability.id)), "summary": capability.summary,
+        ]
+        if let code = capability.code { item["code"] = code }
+        return item
+    }
+
+    /// Renders the page kind's template, then the layout around it.
+    private func page(
+        _ template: String, title: String, description: String?, breadcrumbs: [Context], section: String?, _ context: Context
+    ) -> String {
+        var context = context
+        context["title"] = title
+        for (key, value) in context {
+            if let list = value as? [Any] { context["has_" + key] = !list.isEmpty }
+        }
+        let content = templates.render(template, context.merging(common(section: section)) { current, _ in current })
+        var layout = common(section: section)
+        layout["title"] = title
+        layout["page_title"] = title == siteName ? title : "\(title) – \(siteName)"
+        if let description { layout["description"] = description }
+        layout["breadcrumbs"] = breadcrumbs
+        layout["has_breadcrumbs"] = !breadcrumbs.isEmpty
+        layout["content"] = content
+        layout["kind"] = template
+        if let base = framework.info.baseURL { layout["canonical"] = base + (path == SiteURLs.home ? "" : path) }
+        return templates.render("layout", layout)
+    }
+
+    private var siteName: String { framework.info.shortTitle ?? framework.info.title }
+
+    private func common(section: String?) -> Context {
+        let info = framework.info
+        var site: Context = [
+            "title": info.title, "name": siteName, "edition": info.edition, "updated": DisplayDate.long(info.updated),
+            "updated_iso": info.updated, "status": info.status.rawValue,
+        ]
+        if let owner = info.owner { site["owner"] = owner }
+        switch info.status {
+        case .draft: site["banner"] = "This is a draft. It is a working model and may change before it is published."
+        case .consultation: site["banner"] = "This framework is out for consultation. It may change before it is published."
+        case .published: break
+        }
+        let sections: [(String, String, String)] = [
+            ("home", "Home", SiteURLs.home),
+            ("stages", "Stages", SiteURLs.index(of: .stage)),
+            ("capabilities", "Capabilities", SiteURLs.index(of: .capability)),
+            ("matrix", "Matrix", SiteURLs.matrix),
+            ("roles", "Roles", SiteURLs.index(of: .role)),
+            ("routes", "Routes", SiteURLs.index(of: .route)),
+            ("professions", "Professions", SiteURLs.index(of: .profession)),
+        ]
+        let nav: [Context] = sections.map { key, title, target in
+            ["title": title, "href": href(target), "current": key == section]
+        }
+        let footer: [Context] = framework.pages.map { link($0.title, SiteURLs.path(for: $0.id)) }
+        return [
+            "site": site, "root": SiteURLs.rootPrefix(from: path), "stylesheet": href(SiteURLs.stylesheet), "nav": nav,
+            "footer_pages": footer, "home_href": href(SiteURLs.home),
+        ]
+    }
+
+    private var homeCrumb: Context { link("Home", SiteURLs.home) }
+
+    // MARK: Pages
+
+    func home() -> String {
+        let stages: [Context] = framework.stages.map { stage in
+            var item: Context = [
+                "title": stage.title, "href": href(SiteURLs.path(for: stage.id)), "order": stage.order, "summary": stage.summary,
+                "bands": bandsText(stage.bands), "roles_count": framework.roles(at: stage.id).count,
+            ]
+            if let level = stage.level { item["level"] = level }
+            return item
+        }
+        let domains: [Context] = framework.domains.map { domain in
+            [
+                "title": domain.title, "href": href(SiteURLs.path(for: domain.id)), "summary": domain.summary,
+                "capabilities_count": framework.capabilities(in: domain.id).count,
+            ]
+        }
+        let professions: [Context] = framework.professions.map { profession in
+            [
+                "title": profession.title, "href": href(SiteURLs.path(for: profession.id)), "summary": profession.summary,
+                "roles_count": framework.roles(in: profession.id).count,
+            ]
+        }
+        let context: Context = [
+            "introduction": html(framework.info.introduction), "stages": Array(stages.reversed()), "domains": domains,
+            "routes": framework.routes.map(routeItem), "professions": professions,
+            "matrix_href": href(SiteURLs.matrix), "roles_href": href(SiteURLs.index(of: .role)),
+            "counts": [
+                "stages": framework.stages.count, "capabilities": framework.capabilities.count,
+                "roles": framework.roles.count, "routes": framework.routes.count, "domains": framework.domains.count,
+            ],
+        ]
+        return page("home", title: framework.info.title, description: nil, breadcrumbs: [], section: "home", context)
+    }
+
+    func stage(_ stage: Stage) -> String {
+        let below = framework.stage(before: stage.id)
+        let domains: [Context] = framework.domains.compactMap { domain in
+            let rows: [Context] = framework.capabilities(in: domain.id).compactMap { capability in
+                guard let descriptor = capability.levels[stage.id] else { return nil }
+                var row = capabilityItem(capability)
+                row["descriptor"] = html(descriptor)
+                if let below {
+                    if let previous = capability.levels[below.id] {
+                        row["previous"] = html(previous)
+                    } else {
+                        row["new_here"] = true
+                    }
+                }
+                return row
+            }
+            guard !rows.isEmpty else { return nil }
+            return ["title": domain.title, "href": href(SiteURLs.path(for: domain.id)), "capabilities": rows]
+        }
+        var context: Context = [
+            "order": stage.order, "summary": stage.summary, "body": html(stage.body), "bands": bandsText(stage.bands),
+            "roles": framework.roles(at: stage.id).map(roleItem), "domains": domains,
+            "stage_count": framework.stages.count,
+        ]
+        if let level = stage.level { context["level"] = level }
+        if let below { context["below"] = stageLink(below.id) }
+        if let above = framework.stage(after: stage.id) { context["above"] = stageLink(above.id) }
+        return page(
+            "stage", title: stage.title, description: stage.summary,
+            breadcrumbs: [homeCrumb, link("Stages", SiteURLs.index(of: .stage))], section: "stages", context)
+    }
+
+    func domain(_ domain: Domain) -> String {
+        let context: Context = [
+            "summary": domain.summary, "body": html(domain.body),
+            "capabilities": framework.capabilities(in: domain.id).map(capabilityItem),
+        ]
+        return page(
+            "domain", title: domain.title, description: domain.summary,
+            breadcrumbs: [homeCrumb, link("Capabilities", SiteURLs.index(of: .capability))], section: "capabilities", context)
+    }
+
+    func capability(_ capability: Capability) -> String {
+        let levels: [Context] = framework.stages.map { stage in
+            var item: Context = ["stage": stageLink(stage.id)]
+            if let descriptor = capability.levels[stage.id] { item["descriptor"] = html(descriptor) }
+            return item
+        }
+        var context: Context = [
+            "summary": capability.summary, "body": html(capability.body), "levels": levels,
+            "roles": framework.roles(using: capability.id).map(roleItem),
+        ]
+        if let code = capability.code { context["code"] = code }
+        if let domain = framework.domain(capability.domain) { context["domain"] = link(domain.title, SiteURLs.path(for: domain.id)) }
+        var crumbs = [homeCrumb, link("Capabilities", SiteURLs.index(of: .capability))]
+        if let domain = framework.domain(capability.domain) { crumbs.append(link(domain.title, SiteURLs.path(for: domain.id))) }
+        return page("capability", title: capability.title, description: capability.summary, breadcrumbs: crumbs, section: "capabilities", context)
+    }
+
+    func profession(_ profession: Profession) -> String {
+        let roles = framework.roles(in: profession.id)
+        let byStage: [Context] = framework.stages.compactMap { stage in
+            let atStage = roles.filter { $0.stage == stage.id }
+            guard !atStage.isEmpty else { return nil }
+            return ["stage": stageLink(stage.id), "roles": atStage.map(roleItem)]
+        }
+        var context: Context = [
+            "summary": profession.summary, "body": html(profession.body), "stages": byStage,
+            "routes": framework.routes(for: profession.id).map(routeItem),
+        ]
+        if let regulator = profession.regulator { context["regulator"] = regulator }
+        return page(
+            "profession", title: profession.title, description: profession.summary,
+            breadcrumbs: [homeCrumb, link("Professions", SiteURLs.index(of: .profession))], section: "professions", context)
+    }
+
+    func role(_ role: Role) -> String {
+        let capabilities: [Context] = role.capabilities.compactMap { id in
+            guard let capability = framework.capability(id) else { return nil }
+            var item = capabilityItem(capability)
+            if let descriptor = capability.levels[role.stage] { item["descriptor"] = html(descriptor) }
+            if let domain = framework.domain(capability.domain) { item["domain"] = domain.title }
+            return item
+        }
+        var context: Context = [
+            "summary": role.summary, "body": html(role.body), "stage": stageLink(role.stage),
+            "bands": bandsText(role.bands), "settings": listText(role.settings), "capabilities": capabilities,
+            "next": role.next.compactMap { framework.role($0) }.map(roleItem),
+            "previous": framework.roles(leadingTo: role.id).map(roleItem),
+            "routes": framework.routes(through: role.id).map(routeItem),
+        ]
+        if let profession = framework.profession(role.profession) {
+            context["profession"] = link(profession.title, SiteURLs.path(for: profession.id))
+        }
+        if let entry = role.entry { context["entry"] = html(entry) }
+        return page(
+            "role", title: role.title, description: role.summary,
+            breadcrumbs: [homeCrumb, link("Roles", SiteURLs.index(of: .role))], section: "roles", context)
+    }
+
+    func route(_ route: Route) -> String {
+        let steps: [Context] = route.steps.enumerated().compactMap { index, step in
+            guard let role = framework.role(step.role) else { return nil }
+            var item = roleItem(role)
+            item["number"] = index + 1
+            item["stage_link"] = stageLink(role.stage)
+            if let via = step.via { item["via"] = via }
+            item["first"] = index == 0
+            return item
+        }
+        var context: Context = ["summary": route.summary, "body": html(route.body), "steps": steps]
+        if let id = route.profession, let profession = framework.profession(id) {
+            context["profession"] = link(profession.title, SiteURLs.path(for: id))
+        }
+        return page(
+            "route", title: route.title, description: route.summary,
+            breadcrumbs: [homeCrumb, link("Routes", SiteURLs.index(of: .route))], section: "routes", context)
+    }
+
+    func page(_ page: Page) -> String {
+        var context: Context = ["body": html(page.body)]
+        if let summary = page.summary { context["summary"] = summary }
+        return self.page("page", title: page.title, description: page.summary, breadcrumbs: [homeCrumb], section: nil, context)
+    }
+
+    func matrix() -> String {
+        let stages: [Context] = framework.stages.map { stageLink($0.id) }
+        let domains: [Context] = framework.domains.map { domain in
+            let rows: [Context] = framework.capabilities(in: domain.id).map { capability in
+                var row = capabilityItem(capability)
+                row["cells"] = framework.stages.map { stage -> Context in
+                    var cell: Context = ["stage": stage.title]
+                    if let descriptor = capability.levels[stage.id] { cell["descriptor"] = html(descriptor) }
+                    return cell
+                }
+                return row
+            }
+            return [
+                "title": domain.title, "href": href(SiteURLs.path(for: domain.id)), "capabilities": rows,
+                "anchor": "domain-\(domain.id.rawValue)",
+            ]
+        }
+        let context: Context = ["stages": stages, "domains": domains]
+        return page(
+            "matrix", title: "Capabilities matrix", description: "Every capability at every stage, grouped by domain.",
+            breadcrumbs: [homeCrumb], section: "matrix", context)
+    }
+
+    func notFound() -> String {
+        page(
+            "notfound", title: "Page not found", description: nil, breadcrumbs: [homeCrumb], section: nil,
+            ["matrix_href": href(SiteURLs.matrix)])
+    }
+
+    func index(of kind: EntryKind) -> String {
+        var groups: [Context] = []
+        let title: String
+        var intro = ""
+        switch kind {
+        case .stage:
+            title = "Stages"
+            intro = "The career stages, from entry to consultant-level practice. Each stage builds on the ones before it."
+            groups = [["items": framework.stages.map { stage -> Context in
+                var item = link(stage.title, SiteURLs.path(for: stage.id))
+                item["summary"] = stage.summary
+                item["meta"] = bandsText(stage.bands).isEmpty ? "" : "\(bandsText(stage.bands)) (indicative)"
+                return item
+            }]]
+        case .capability, .domain:
+            title = "Capabilities"
+            intro = "Capabilities grouped by domain. Each capability is described at every stage where it applies."
+            groups = framework.domains.map { domain in
+                [
+                    "heading": domain.title, "heading_href": href(SiteURLs.path(for: domain.id)), "summary": domain.summary,
+                    "items": framework.capabilities(in: domain.id).map { capability -> Context in
+                        var item = capabilityItem(capability)
+                        item["meta"] = capability.code ?? ""
+                        return item
+                    },
+                ]
+            }
+        case .role:
+            title = "Roles"
+            intro = "Roles in general practice, primary care networks and community services, by stage."
+            groups = framework.stages.compactMap { stage in
+                let roles = framework.roles(at: stage.id)
+                guard !roles.isEmpty else { return nil }
+                return [
+                    "heading": stage.title, "heading_href": href(SiteURLs.path(for: stage.id)),
+                    "items": roles.map { role -> Context in
+                        var item = roleItem(role)
+                        item["meta"] = [item["profession"] as? String, role.bands.isEmpty ? nil : "\(bandsText(role.bands)) (indicative)"]
+                            .compactMap { $0 }.joined(separator: " · ")
+                        return item
+                    },
+                ]
+            }
+        case .route:
+            title = "Career routes"
+            intro = "Typical progressions from role to role, with what it takes to make each step."
+            groups = [["items": framework.routes.map { route -> Context in
+                var item = routeItem(route)
+                item["meta"] = "\(route.steps.count) steps"
+                return item
+            }]]
+        case .profession:
+            title = "Professions"
+            intro = "Professions and staff groups working in primary care and community services."
+            groups = [["items": framework.professions.map { profession -> Context in
+                var item = link(profession.title, SiteURLs.path(for: profession.id))
+                item["summary"] = profession.summary
+                item["meta"] = profession.regulator.map { "Regulator: \($0)" } ?? ""
+                return item
+            }]]
+        case .page:
+            title = "About"
+            groups = [["items": framework.pages.map { link($0.title, SiteURLs.path(for: $0.id)) }]]
+        }
+        let section = kind == .domain ? "capabilities" : kind.folder
+        return page("index", title: title, description: intro, breadcrumbs: [homeCrumb], section: section, ["intro": intro, "groups": groups])
+    }
+}
+
+/// Formats `YYYY-MM-DD` as "25 November 2026", independent of locale.
+enum DisplayDate {
+    static func long(_ iso: String) -> String {
+        let parts = iso.split(separator: "-")
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+            "December",
+        ]
+        guard parts.count == 3, let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month) else { return iso }
+        return "\(day) \(months[month - 1]) \(parts[0])"
+    }
+}

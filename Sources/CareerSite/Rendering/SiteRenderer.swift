@@ -1,0 +1,134 @@
+import Foundation
+
+/// A file of the built site, in memory.
+public struct OutputFile: Sendable, Equatable {
+    /// Site-root-relative path with `/` separators.
+    public var path: String
+    public var contents: Data
+}
+
+/// Renders every page of the site from a validated framework: a pure function, no disk access.
+///
+/// Each page is independent, so pages are rendered in parallel; the result is sorted by path, so the
+/// output does not depend on scheduling.
+public struct SiteRenderer: Sendable {
+    let framework: Framework
+    let templates: TemplateSet
+
+    public init(framework: Framework, templates: TemplateSet) {
+        self.framework = framework
+        self.templates = templates
+    }
+
+    /// A page to render: where it goes, and how to make its body and title.
+    struct PageJob: Sendable {
+        var path: String
+        var render: @Sendable (PageContextBuilder) -> String
+    }
+
+    public func render(parallel: Bool = true) -> [OutputFile] {
+        let jobs = pageJobs()
+        let results = ResultBuffer(count: jobs.count)
+        let work: @Sendable (Int) -> Void = { [framework, templates] index in
+            let job = jobs[index]
+            let builder = PageContextBuilder(framework: framework, templates: templates, path: job.path)
+            results.set(index, OutputFile(path: job.path, contents: Data(job.render(builder).utf8)))
+        }
+        if parallel && jobs.count > 1 {
+            DispatchQueue.concurrentPerform(iterations: jobs.count, execute: work)
+        } else {
+            for index in jobs.indices { work(index) }
+        }
+        var files = results.values
+        if let sitemap = SitemapWriter.sitemap(for: framework) {
+            files.append(OutputFile(path: SiteURLs.sitemap, contents: Data(sitemap.utf8)))
+        }
+        for (path, data) in templates.assets { files.append(OutputFile(path: "assets/\(path)", contents: data)) }
+        return files.sorted { $0.path < $1.path }
+    }
+
+    /// Every page of the site, in a fixed order.
+    func pageJobs() -> [PageJob] {
+        var jobs: [PageJob] = [
+            PageJob(path: SiteURLs.home) { $0.home() },
+            PageJob(path: SiteURLs.matrix) { $0.matrix() },
+            PageJob(path: SiteURLs.notFound) { $0.notFound() },
+        ]
+        for kind in [EntryKind.stage, .capability, .profession, .role, .route] {
+            jobs.append(PageJob(path: SiteURLs.index(of: kind)) { $0.index(of: kind) })
+        }
+        jobs += framework.stages.map { stage in PageJob(path: SiteURLs.path(for: stage.id)) { $0.stage(stage) } }
+        jobs += framework.domains.map { domain in PageJob(path: SiteURLs.path(for: domain.id)) { $0.domain(domain) } }
+        jobs += framework.capabilities.map { capability in
+            PageJob(path: SiteURLs.path(for: capability.id)) { $0.capability(capability) }
+        }
+        jobs += framework.professions.map { profession in
+            PageJob(path: SiteURLs.path(for: profession.id)) { $0.profession(profession) }
+        }
+        jobs += framework.roles.map { role in PageJob(path: SiteURLs.path(for: role.id)) { $0.role(role) } }
+        jobs += framework.routes.map { route in PageJob(path: SiteURLs.path(for: route.id)) { $0.route(route) } }
+        jobs += framework.pages.map { page in PageJob(path: SiteURLs.path(for: page.id)) { $0.page(page) } }
+        return jobs
+    }
+}
+
+/// Collects results from parallel workers; each index is written exactly once.
+private final class ResultBuffer: @unchecked Sendable {
+    private var storage: [OutputFile?]
+    private let lock = NSLock()
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ file: OutputFile) {
+        lock.lock()
+        storage[index] = file
+        lock.unlock()
+    }
+
+    var values: [OutputFile] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage.compactMap { $0 }
+    }
+}
+
+/// Writes `sitemap.xml` when the framework has a `base_url`.
+enum SitemapWriter {
+    static func sitemap(for framework: Framework) -> String? {
+        guard let base = framework.info.baseURL else { return nil }
+        var paths = [SiteURLs.home, SiteURLs.matrix]
+        for kind in [EntryKind.stage, .capability, .profession, .role, .route] { paths.append(SiteURLs.index(of: kind)) }
+        paths += framework.stages.map { SiteURLs.path(for: $0.id) }
+        paths += framework.domains.map { SiteURLs.path(for: $0.id) }
+        paths += framework.capabilities.map { SiteURLs.path(for: $0.id) }
+        paths += framework.professions.map { SiteURLs.path(for: $0.id) }
+        paths += framework.roles.map { SiteURLs.path(for: $0.id) }
+        paths += framework.routes.map { SiteURLs.path(for: $0.id) }
+        paths += framework.pages.map { SiteURLs.path(for: $0.id) }
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        for path in paths.sorted() {
+            xml += "  <url><loc>\(HTML.escape(base + path))</loc><lastmod>\(framework.info.updated)</lastmod></url>\n"
+        }
+        xml += "</urlset>\n"
+        return xml
+    }
+}
+
+/// HTML helpers for the few strings built outside templates.
+enum HTML {
+    static func escape(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+}

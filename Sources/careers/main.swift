@@ -1,0 +1,108 @@
+import ArgumentParser
+import CareerSite
+import Foundation
+
+/// The `careers` command: argument parsing and printing only; the work is in CareerSite.
+struct Careers: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "careers",
+        abstract: "Builds the Primary Care & Community Services Multi-Professional Career Framework website.",
+        discussion: """
+            Reads Markdown files with YAML front matter from a content folder, fills the Mustache templates \
+            in a templates folder, and writes a linked static website that works from any host or straight from disk.
+            """,
+        subcommands: [Build.self, Check.self],
+        defaultSubcommand: Build.self
+    )
+}
+
+/// Options shared by every command that reads content.
+struct FolderOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The content folder (Markdown with front matter).", valueName: "dir"))
+    var content = "Content"
+
+    @Option(name: .long, help: ArgumentHelp("The templates folder (Mustache templates, partials/ and assets/).", valueName: "dir"))
+    var templates = "Templates"
+
+    func buildOptions(output: String) -> BuildOptions {
+        let contentURL = URL(fileURLWithPath: content)
+        return BuildOptions(
+            content: contentURL, templates: URL(fileURLWithPath: templates), output: URL(fileURLWithPath: output),
+            contentName: trimmed(content), templatesName: trimmed(templates), outputName: trimmed(output),
+            projectRoot: contentURL.standardizedFileURL.deletingLastPathComponent())
+    }
+
+    private func trimmed(_ path: String) -> String {
+        path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+}
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validates the content and writes the website.",
+        discussion: """
+            Nothing is written unless the whole build succeeds. Files whose bytes did not change are left alone, \
+            files that no longer belong to the site are removed, and the rest are replaced atomically. The output \
+            folder must be one careers created, or empty.
+            """
+    )
+
+    @OptionGroup var folders: FolderOptions
+
+    @Option(name: .long, help: ArgumentHelp("The folder to write the website to.", valueName: "dir"))
+    var output = "Output"
+
+    func run() throws {
+        let start = Date()
+        let report = SiteBuilder.build(folders.buildOptions(output: output))
+        Reporter.print(report.diagnostics)
+        guard report.succeeded, let write = report.write else {
+            Reporter.printFailure(report.diagnostics)
+            throw ExitCode(1)
+        }
+        let seconds = Date().timeIntervalSince(start)
+        print(
+            "Built \(report.pages) files in \(String(format: "%.2f", seconds)) s: \(write.written) written, "
+                + "\(write.unchanged) unchanged, \(write.removed) removed\(Reporter.warningSuffix(report.diagnostics)).")
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validates the content and templates without writing anything.",
+        discussion: "Reports the same problems, and exits with the same status, as build."
+    )
+
+    @OptionGroup var folders: FolderOptions
+
+    func run() throws {
+        let report = SiteBuilder.check(folders.buildOptions(output: "Output"))
+        Reporter.print(report.diagnostics)
+        guard report.succeeded else {
+            Reporter.printFailure(report.diagnostics)
+            throw ExitCode(1)
+        }
+        print("No errors\(Reporter.warningSuffix(report.diagnostics)).")
+    }
+}
+
+enum Reporter {
+    static func print(_ diagnostics: [Diagnostic]) {
+        for diagnostic in diagnostics {
+            FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+        }
+    }
+
+    static func printFailure(_ diagnostics: [Diagnostic]) {
+        let errors = diagnostics.errorCount
+        FileHandle.standardError.write(
+            Data("\(errors) error\(errors == 1 ? "" : "s")\(warningSuffix(diagnostics)); nothing was written.\n".utf8))
+    }
+
+    static func warningSuffix(_ diagnostics: [Diagnostic]) -> String {
+        let warnings = diagnostics.warningCount
+        return warnings == 0 ? "" : ", \(warnings) warning\(warnings == 1 ? "" : "s")"
+    }
+}
+
+Careers.main()
