@@ -18,6 +18,8 @@ struct FieldReader {
     /// Where the map starts (used for "missing key" errors).
     let location: SourceLocation
     private(set) var diagnostics: [Diagnostic] = []
+    /// False when the front matter is not a map; then only that one problem is reported.
+    private var isMap = true
 
     /// Checks that `root` is a map, records each entry, and reports keys outside `knownKeys`.
     init(root: YAMLNode?, path: String, kind: String, knownKeys: [String], frontMatterLine: Int) {
@@ -39,9 +41,11 @@ struct FieldReader {
             }
         case nil:
             self.location = SourceLocation(path: path, line: frontMatterLine)
+            isMap = false
             diagnostics.append(.error("front matter is empty; a \(kind) needs at least: \(knownKeys.first ?? "title")", at: location))
         case let node?:
             self.location = node.location
+            isMap = false
             diagnostics.append(.error("front matter must be a map of 'key: value' lines, found \(node.kindDescription)", at: node.location))
         }
         self.entries = entries
@@ -49,7 +53,7 @@ struct FieldReader {
 
     private mutating func value(_ key: String, required: Bool) -> YAMLNode? {
         guard let entry = entries[key] else {
-            if required { diagnostics.append(.error("missing required key '\(key)' in \(kind)", at: location)) }
+            if required && isMap { diagnostics.append(.error("missing required key '\(key)' in \(kind)", at: location)) }
             return nil
         }
         if entry.value.isNull {
@@ -92,7 +96,12 @@ struct FieldReader {
             return nil
         }
         guard plain, let number = Int(text.trimmingCharacters(in: .whitespaces)) else {
-            diagnostics.append(.error("'\(key)' must be a whole number, found '\(text.prefix(60))'", at: location))
+            let quotedNumber = !plain && Int(text.trimmingCharacters(in: .whitespaces)) != nil
+            let message =
+                quotedNumber
+                ? "'\(key)' must be a whole number without quotes, found \"\(text)\""
+                : "'\(key)' must be a whole number, found '\(text.prefix(60))'"
+            diagnostics.append(.error(message, at: location))
             return nil
         }
         if let range, !range.contains(number) {

@@ -4,6 +4,7 @@
 ///   per page, so one rendering of the Markdown serves pages at any depth.
 /// - `assets/…` must name a file under `Content/assets/`; it becomes a placeholder too.
 /// - `https:`, `http:`, `mailto:`, `tel:` and `#fragment` pass through.
+/// - `javascript:`, `vbscript:`, `data:` and `file:` are removed, with a warning.
 /// - anything else (relative paths, other schemes) is an error: it would break on some page or host.
 enum LinkRules {
     /// Prefix of the placeholders in rendered HTML; reserved, so authors cannot write it.
@@ -16,6 +17,11 @@ enum LinkRules {
         if destination.isEmpty || destination.hasPrefix("#") { return .keep }
         let lowered = destination.lowercased()
         for scheme in ["https:", "http:", "mailto:", "tel:"] where lowered.hasPrefix(scheme) { return .keep }
+        let unsafe = ["javascript:", "vbscript:", "data:", "file:"]
+        if let scheme = unsafe.first(where: { lowered.filter { !$0.isWhitespace }.hasPrefix($0) }) {
+            diagnostics.append(.warning("unsafe \(scheme) link removed", at: link.location))
+            return .replace(with: "")
+        }
         if lowered.hasPrefix(placeholderScheme) {
             diagnostics.append(.error("'\(placeholderScheme)' links are reserved for the generator", at: link.location))
             return .replace(with: "")

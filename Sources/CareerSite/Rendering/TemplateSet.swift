@@ -28,7 +28,7 @@ public struct TemplateSet: Sendable {
                 problems.append(
                     .error(
                         "template syntax error: \(Self.describe(error.error))",
-                        at: SourceLocation(path: path, line: error.context.lineNumber, column: error.context.columnNumber + 1)))
+                        at: SourceLocation(path: path, line: error.context.lineNumber, column: Self.tagColumn(error.context))))
             } catch {
                 problems.append(.error("template syntax error: \(error)", at: SourceLocation(path: path)))
             }
@@ -99,8 +99,35 @@ public struct TemplateSet: Sendable {
     }
 
     /// Renders a named template with a context of dictionaries, arrays, strings, numbers and booleans.
+    ///
+    /// Empty strings are removed first, so `{{#field}}…{{/field}}` shows only when the field has text.
     func render(_ name: String, _ context: [String: Any]) -> String {
-        library.render(context, withTemplate: name) ?? ""
+        library.render(Self.pruned(context), withTemplate: name) ?? ""
+    }
+
+    static func pruned(_ context: [String: Any]) -> [String: Any] {
+        var result: [String: Any] = [:]
+        result.reserveCapacity(context.count)
+        for (key, value) in context {
+            switch value {
+            case let text as String where text.isEmpty: continue
+            case let nested as [String: Any]: result[key] = pruned(nested)
+            case let list as [[String: Any]]: result[key] = list.map(pruned)
+            default: result[key] = value
+            }
+        }
+        return result
+    }
+
+    /// The 1-based column of the tag the parser stopped in: the last `{{` at or before its position.
+    private static func tagColumn(_ context: MustacheParserContext) -> Int {
+        let scalars = Array(context.line.unicodeScalars)
+        var index = min(context.columnNumber, scalars.count) - 1
+        while index > 0 {
+            if scalars[index] == "{" && scalars[index - 1] == "{" { return index }
+            index -= 1
+        }
+        return context.columnNumber + 1
     }
 
     private static func isSymbolicLink(_ url: URL) -> Bool {

@@ -1,0 +1,37 @@
+# The two commands in the README: `make site` builds the website from Content/ into Output/;
+# `make test` runs every test. Each installs what it needs first.
+SWIFT ?= swift
+CONFIG ?= release
+CAREERS = .build/$(CONFIG)/careers
+
+.PHONY: site test unit-test browser-test deps build format lint clean
+
+site: build
+	$(CAREERS) build --content Content --templates Templates --output Output
+
+build: deps
+	$(SWIFT) build -c $(CONFIG) --product careers
+
+deps:
+	@Scripts/ensure-build-deps.sh
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	$(MAKE) browser-test
+
+# The generated site in a real browser (axe, keyboard, no network) and the Nu HTML checker.
+browser-test: deps
+	$(SWIFT) build --product careers
+	rm -rf .build/test-site
+	.build/debug/careers build --content Content --templates Templates --output .build/test-site
+	Scripts/check-browser.sh .build/test-site
+
+format:
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
+
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+
+clean:
+	rm -rf .build Output

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+@testable import CareerSite
+
+@Suite struct FrameworkBuilderTests {
+    func check(_ files: [String: String?]) throws -> [String] {
+        let site = try TestSite(files)
+        defer { site.remove() }
+        return site.check()
+    }
+
+    @Test func theValidSiteHasNoProblems() throws {
+        #expect(try check([:]) == [])
+    }
+
+    @Test func unknownReferencesSuggestTheNearestId() throws {
+        let diagnostics = try check([
+            "roles/nurse.md": "---\ntitle: Nurse\nstage: entri\nprofession: nursin\nsummary: A nurse.\ncapabilities: [assesment]\nnext: [lead-nurze]\n---\n"
+        ])
+        #expect(
+            diagnostics == [
+                "Content/capabilities/assessment.md:1:1: warning: capability 'assessment' is not listed by any role",
+                "Content/roles/nurse.md:3:8: error: unknown stage 'entri' (did you mean 'entry'?)",
+                "Content/roles/nurse.md:4:13: error: unknown profession 'nursin' (did you mean 'nursing'?)",
+                "Content/roles/nurse.md:6:16: error: unknown capability 'assesment' (did you mean 'assessment'?)",
+                "Content/roles/nurse.md:7:8: error: unknown next role 'lead-nurze' (did you mean 'lead-nurse'?)",
+            ])
+    }
+
+    @Test func duplicateOrdersAndCodesAreReportedAtEachUse() throws {
+        let diagnostics = try check([
+            "stages/advanced.md": "---\ntitle: Advanced\norder: 1\nsummary: Second.\n---\n",
+            "capabilities/triage.md": "---\ntitle: Triage\ncode: CL1\ndomain: clinical\nsummary: T.\nlevels:\n  entry: Sorts.\n---\n",
+            "roles/nurse.md": "---\ntitle: Nurse\nstage: entry\nprofession: nursing\nsummary: A nurse.\ncapabilities: [assessment, triage]\n---\n",
+        ])
+        #expect(
+            diagnostics == [
+                "Content/capabilities/assessment.md:3:7: error: duplicate capability code 'CL1': used by 'assessment', 'triage'; each must be unique",
+                "Content/capabilities/triage.md:3:7: error: duplicate capability code 'CL1': used by 'assessment', 'triage'; each must be unique",
+                "Content/stages/advanced.md:3:8: error: duplicate stage order 1: used by 'advanced', 'entry'; each must be unique",
+                "Content/stages/entry.md:3:8: error: duplicate stage order 1: used by 'advanced', 'entry'; each must be unique",
+            ])
+    }
+
+    @Test func routesNeedTwoStepsAndNoRepeatedRole() throws {
+        let diagnostics = try check([
+            "routes/nursing.md": "---\ntitle: R\nsummary: S.\nsteps:\n  - role: nurse\n---\n",
+            "routes/loop.md": "---\ntitle: R\nsummary: S.\nsteps:\n  - role: nurse\n  - role: lead-nurse\n  - role: nurse\n    vai: x\n---\n",
+        ])
+        #expect(
+            diagnostics == [
+                "Content/routes/loop.md:7:11: error: role 'nurse' appears twice in this route (first at line 5); a role may appear only once per route",
+                "Content/routes/loop.md:8:5: error: unknown key 'vai' in route step (did you mean 'via'?); known keys: role, via",
+                "Content/routes/nursing.md:2:1: error: a route needs at least two steps, found 1",
+            ])
+    }
+
+    @Test func strayFilesAndBadNamesAreErrors() throws {
+        let diagnostics = try check([
+            "notes.txt": "x", "roles/Head Nurse.md": "---\ntitle: X\n---\n", "roles/draft.txt": "x", "role/x.md": "x",
+            ".hidden/ignored.md": "x", "assets/logo.svg": "<svg/>",
+        ])
+        #expect(
+            diagnostics == [
+                "Content/notes.txt:1:1: error: unexpected file 'notes.txt' in the content folder; expected framework.md, assets/ or one of the folders stages, domains, capabilities, professions, roles, routes, pages",
+                "Content/role:1:1: error: unexpected folder 'role' in the content folder (did you mean 'roles'?); expected framework.md, assets/ or one of the folders stages, domains, capabilities, professions, roles, routes, pages",
+                "Content/roles/Head Nurse.md:1:1: error: invalid file name 'Head Nurse.md': an id is lower-case letters, digits and single hyphens, starting with a letter, at most 64 characters (rename it to 'head-nurse.md'?)",
+                "Content/roles/draft.txt:1:1: error: unexpected file 'draft.txt' in Content/roles/: only .md files belong here",
+            ])
+    }
+
+    @Test func malformedFrontMatterIsReportedPerFile() throws {
+        let diagnostics = try check([
+            "pages/a.md": "", "pages/b.md": "title: B\n", "pages/c.md": "---\ntitle: C\n", "pages/d.md": "---\n- a\n- b\n---\n",
+            "pages/e.md": "---\ntitle: E\n\ttab: x\n---\n", "pages/f.md": "---\n---\nBody\n",
+        ])
+        #expect(diagnostics.count == 6)
+        #expect(diagnostics[0] == "Content/pages/a.md:1:1: error: this file is empty; it needs front matter between two '---' lines")
+        #expect(diagnostics[1] == "Content/pages/b.md:1:1: error: missing front matter: the first line must be exactly '---'")
+        #expect(diagnostics[2] == "Content/pages/c.md:1:1: error: front matter is not closed: add a line that is exactly '---' after it")
+        #expect(diagnostics[3] == "Content/pages/d.md:2:1: error: front matter must be a map of 'key: value' lines, found a list")
+        #expect(diagnostics[4].hasPrefix("Content/pages/e.md:3:1: error: invalid YAML: "))
+        #expect(diagnostics[4].hasSuffix("indent with spaces, not tabs"))
+        #expect(diagnostics[5] == "Content/pages/f.md:2:1: error: front matter is empty; a page needs at least: title")
+    }
+
+    @Test func everyProblemIsReportedInOneRun() throws {
+        let diagnostics = try check([
+            "framework.md": "---\ntitle: T\nedition: 1\nstatus: drift\nupdated: 15/01/2026\nbase_url: example.org\n---\n",
+            "stages/entry.md": "---\ntitle: Entry\norder: one\nsummary: First.\nlevel: 10\n---\n",
+            "capabilities/assessment.md":
+                "---\ntitle: Assessment\ndomain: clinical\nsummary: Assessing.\nlevels:\n  entry: Observes.\n  expert: Diagnoses.\n---\nSee [x](route:nurzing).\n",
+        ])
+        #expect(
+            diagnostics == [
+                "Content/capabilities/assessment.md:7:3: error: unknown stage 'expert'",
+                "Content/capabilities/assessment.md:9:9: error: unknown route 'nurzing' in link 'route:nurzing' (did you mean 'nursing'?)",
+                "Content/framework.md:4:9: error: 'status' must be one of 'draft', 'consultation', 'published', found 'drift' (did you mean 'draft'?)",
+                "Content/framework.md:5:10: error: 'updated' must be a date written YYYY-MM-DD, found '15/01/2026'",
+                "Content/framework.md:6:11: error: 'base_url' must be an absolute http:// or https:// address, found 'example.org'",
+                "Content/stages/entry.md:3:8: error: 'order' must be a whole number, found 'one'",
+                "Content/stages/entry.md:5:8: error: 'level' must be between 1 and 9, found 10",
+            ])
+    }
+
+    @Test func missingFrameworkFileIsAnError() throws {
+        let diagnostics = try check(["framework.md": nil])
+        #expect(diagnostics == ["error: missing 'Content/framework.md': every site needs one framework.md with its title, edition, status and date"])
+    }
+
+    @Test func modelIndexesLinkBothWays() throws {
+        let site = try TestSite()
+        defer { site.remove() }
+        var builder = FrameworkBuilder(content: ContentLoader(root: site.content, displayRoot: "Content").load())
+        let (built, diagnostics) = builder.build()
+        let framework = try #require(built)
+        #expect(diagnostics.isEmpty)
+        #expect(framework.roles(at: StageID("entry")).map(\.id) == [RoleID("nurse")])
+        #expect(framework.roles(using: CapabilityID("assessment")).map(\.id) == [RoleID("nurse")])
+        #expect(framework.roles(leadingTo: RoleID("lead-nurse")).map(\.id) == [RoleID("nurse")])
+        #expect(framework.routes(through: RoleID("lead-nurse")).map(\.id) == [RouteID("nursing")])
+        #expect(framework.routes(for: ProfessionID("nursing")).map(\.id) == [RouteID("nursing")])
+        #expect(framework.stage(before: StageID("advanced"))?.id == StageID("entry"))
+        #expect(framework.info.edition == "1")
+    }
+}

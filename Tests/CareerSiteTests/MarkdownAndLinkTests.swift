@@ -1,0 +1,100 @@
+import Testing
+
+@testable import CareerSite
+
+@Suite struct MarkdownRendererTests {
+    let known: [EntryKind: Set<String>] = [.role: ["district-nurse"], .stage: ["enhanced"], .page: ["about"]]
+
+    func render(_ markdown: String, line: Int = 5, inline: Bool = false) -> (String, [String]) {
+        var diagnostics: [Diagnostic] = []
+        let html = MarkdownRenderer.render(markdown, at: SourceLocation(path: "r.md", line: line), inline: inline, preciseLocations: !inline) {
+            LinkRules.rewrite($0, known: known, assets: ["map.png"], diagnostics: &diagnostics)
+        }
+        return (html, diagnostics.map(\.description))
+    }
+
+    @Test func rawHTMLIsNotRendered() {
+        let (html, _) = render("<script>alert(1)</script>\n\nText <b onclick=\"x()\">bold</b>\n")
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("onclick"))
+        #expect(html.contains("raw HTML omitted"))
+    }
+
+    @Test func unsafeLinksAreEmptiedWithAWarning() {
+        let (html, diagnostics) = render("[x](javascript:alert(1)) [y](data:text/html,hi)\n")
+        #expect(html == "<p><a href=\"\">x</a> <a href=\"\">y</a></p>\n")
+        #expect(diagnostics == ["r.md:5:5: warning: unsafe javascript: link removed", "r.md:5:30: warning: unsafe data: link removed"])
+    }
+
+    @Test func entryLinksBecomePlaceholdersResolvedPerPage() {
+        let (html, diagnostics) = render("See [DN](role:district-nurse#pay) and [about](page:about).\n")
+        #expect(diagnostics.isEmpty)
+        #expect(SiteURLs.resolveLinks(in: html, from: "index.html") == "<p>See <a href=\"roles/district-nurse.html#pay\">DN</a> and <a href=\"pages/about.html\">about</a>.</p>\n")
+        #expect(
+            SiteURLs.resolveLinks(in: html, from: "roles/x.html")
+                == "<p>See <a href=\"../roles/district-nurse.html#pay\">DN</a> and <a href=\"../pages/about.html\">about</a>.</p>\n")
+    }
+
+    @Test func unknownEntryLinksAreReportedAtTheirLineAndColumn() {
+        let (_, diagnostics) = render("Intro.\n\nA list:\n\n- see [a](stage:advnced) and [b](role:nobody)\n")
+        #expect(
+            diagnostics == [
+                "r.md:9:11: error: unknown stage 'advnced' in link 'stage:advnced'",
+                "r.md:9:34: error: unknown role 'nobody' in link 'role:nobody'",
+            ])
+    }
+
+    @Test func suggestsTheNearestId() {
+        let (_, diagnostics) = render("[a](role:district-nurs)\n", line: 1)
+        #expect(diagnostics == ["r.md:1:5: error: unknown role 'district-nurs' in link 'role:district-nurs' (did you mean 'district-nurse'?)"])
+    }
+
+    @Test func relativeAndUnknownSchemeLinksAreErrors() {
+        let (_, diagnostics) = render("[a](../roles/x.html) [b](roles:district-nurse) [c](assets/missing.png)\n", line: 1)
+        #expect(diagnostics.count == 3)
+        #expect(diagnostics[0].hasPrefix("r.md:1:5: error: unsupported link '../roles/x.html': relative links break"))
+        #expect(diagnostics[1].hasPrefix("r.md:1:26: error: unsupported link 'roles:district-nurse' (did you mean 'role'?)"))
+        #expect(diagnostics[2] == "r.md:1:52: error: unknown asset 'assets/missing.png': no such file under the content folder's assets/")
+    }
+
+    @Test func assetsResolveFromAnyDepth() {
+        let (html, diagnostics) = render("![Map](assets/map.png)\n")
+        #expect(diagnostics.isEmpty)
+        #expect(SiteURLs.resolveLinks(in: html, from: "roles/x.html") == "<p><img src=\"../assets/map.png\" alt=\"Map\" /></p>\n")
+    }
+
+    @Test func headingsGetUniqueIds() {
+        let (html, _) = render("## Getting in\n\n## Getting in\n\n### 2025 changes\n")
+        #expect(html == "<h2 id=\"getting-in\">Getting in</h2>\n<h2 id=\"getting-in-2\">Getting in</h2>\n<h3 id=\"s-2025-changes\">2025 changes</h3>\n")
+    }
+
+    @Test func inlineTextLosesItsParagraph() {
+        #expect(render("Band **6**", inline: true).0 == "Band <strong>6</strong>")
+        #expect(render("One\n\nTwo", inline: true).0 == "<p>One</p>\n<p>Two</p>\n")
+    }
+
+    @Test func reservedPlaceholderSchemeCannotBeWritten() {
+        let (html, diagnostics) = render("[x](x-careers:role/district-nurse)\n", line: 1)
+        #expect(html == "<p><a href=\"\">x</a></p>\n")
+        #expect(diagnostics == ["r.md:1:5: error: 'x-careers:' links are reserved for the generator"])
+    }
+}
+
+@Suite struct SiteURLsTests {
+    @Test func hrefsAreRelativeToThePage() {
+        #expect(SiteURLs.href(to: "roles/a.html", from: "index.html") == "roles/a.html")
+        #expect(SiteURLs.href(to: "roles/a.html", from: "stages/b.html") == "../roles/a.html")
+        #expect(SiteURLs.href(to: "assets/site.css", from: "a/b/c.html") == "../../assets/site.css")
+    }
+
+    @Test func outputPathsStayInsideTheOutputFolder() {
+        for path in ["index.html", "roles/a.html", "assets/img/x.png"] { #expect(OutputPath.isSafe(path), "\(path)") }
+        for path in ["", "/etc/passwd", "../x.html", "a/../../x", "a//b", "a/./b", ".careers-output", "a\\b", "a%2f..%2fb"] {
+            #expect(!OutputPath.isSafe(path), "\(path)")
+        }
+    }
+
+    @Test func datesReadInEnglish() {
+        #expect(DisplayDate.long("2026-11-05") == "5 November 2026")
+    }
+}

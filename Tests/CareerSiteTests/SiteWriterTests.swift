@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+
+@testable import CareerSite
+
+@Suite struct SiteWriterTests {
+    func modificationDate(_ url: URL) throws -> Date {
+        try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date)
+    }
+
+    @Test func unchangedFilesAreNotRewrittenAndStaleOnesRemoved() throws {
+        let site = try TestSite()
+        defer { site.remove() }
+        let first = site.build()
+        #expect(first.succeeded)
+        let role = site.output.appendingPathComponent("roles/nurse.html")
+        let stage = site.output.appendingPathComponent("stages/entry.html")
+        let past = Date(timeIntervalSince1970: 1_000_000)
+        try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: role.path)
+        try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: stage.path)
+
+        let second = site.build()
+        #expect(second.write == WriteSummary(written: 0, unchanged: first.pages, removed: 0))
+        #expect(try modificationDate(role) == past)
+
+        try site.write("stages/entry.md", "---\ntitle: Entry level\norder: 1\nsummary: First.\n---\n")
+        try FileManager.default.removeItem(at: site.content.appendingPathComponent("pages/about.md"))
+        let third = site.build()
+        #expect(third.succeeded)
+        #expect(try modificationDate(stage) != past)
+        #expect(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("pages/about.html").path) == false)
+        #expect(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("pages").path) == false)
+        #expect(third.write?.removed == 1)
+    }
+
+    @Test func aFailedBuildLeavesTheOutputExactlyAsItWas() throws {
+        let site = try TestSite()
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let before = try snapshot(site.output)
+        try site.write("roles/nurse.md", "---\ntitle: Nurse\nstage: nowhere\nprofession: nursing\nsummary: A nurse.\n---\n")
+        try site.write("pages/new.md", "---\ntitle: New\n---\n")
+        let report = site.build()
+        #expect(!report.succeeded)
+        #expect(report.write == nil)
+        #expect(try snapshot(site.output) == before)
+    }
+
+    @Test func refusesAForeignNonEmptyFolder() throws {
+        let site = try TestSite()
+        defer { site.remove() }
+        try FileManager.default.createDirectory(at: site.output, withIntermediateDirectories: true)
+        try Data("mine".utf8).write(to: site.output.appendingPathComponent("notes.txt"))
+        let report = site.build()
+        #expect(
+            report.diagnostics.map(\.description) == [
+                "error: the output folder 'Output' is not empty and was not created by careers; to use it, empty or delete it first, or choose another folder with --output"
+            ])
+        #expect(try String(contentsOf: site.output.appendingPathComponent("notes.txt"), encoding: .utf8) == "mine")
+    }
+
+    @Test func refusesOutputThatOverlapsAnInput() throws {
+        let site = try TestSite()
+        defer { site.remove() }
+        for output in [site.content, site.content.appendingPathComponent("out"), site.root, site.root.deletingLastPathComponent()] {
+            var options = site.options
+            options.output = output
+            let report = SiteBuilder.build(options)
+            #expect(report.diagnostics.count == 1)
+            #expect(report.diagnostics.first?.message.contains("overlaps") == true, "\(output.path)")
+        }
+        var inside = site.options
+        inside.output = site.root.appendingPathComponent("Output")
+        #expect(SiteBuilder.build(inside).succeeded)
+    }
+
+    @Test func sameInputGivesByteIdenticalOutputInParallelOrNot() throws {
+        let site = try TestSite()
+        defer { site.remove() }
+        let (framework, templates, diagnostics) = SiteBuilder.load(site.options)
+        #expect(diagnostics.isEmpty)
+        let renderer = SiteRenderer(framework: try #require(framework), templates: try #require(templates))
+        let parallel = renderer.render(parallel: true)
+        #expect(parallel == renderer.render(parallel: false))
+        #expect(parallel == renderer.render(parallel: true))
+    }
+
+    func snapshot(_ folder: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)
+        while let url = enumerator?.nextObject() as? URL {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue {
+                files[url.path] = try Data(contentsOf: url)
+            }
+        }
+        return files
+    }
+}
+
+@Suite struct TemplateSetTests {
+    static let minimal = Dictionary(uniqueKeysWithValues: TemplateSet.required.map { ($0, "{{title}}") })
+
+    @Test func syntaxErrorsArePositioned() {
+        var templates = Self.minimal
+        templates["role"] = "<h1>{{title}}</h1>\n{{#roles}}\n<p>{{name}}</p>\n{{/rolez}}\n"
+        #expect(throws: DiagnosticsError.self) { try TemplateSet(templates: templates) }
+        do {
+            _ = try TemplateSet(templates: templates)
+        } catch {
+            #expect(
+                error.diagnostics.map(\.description) == [
+                    "Templates/role.mustache:4:1: error: template syntax error: a section is closed with a different name than it was opened with"
+                ])
+        }
+    }
+
+    @Test func missingTemplatesAreNamed() {
+        var templates = Self.minimal
+        templates["route"] = nil
+        do {
+            _ = try TemplateSet(templates: templates)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.diagnostics.map(\.description) == ["error: missing template 'Templates/route.mustache'"])
+        }
+    }
+
+    @Test func valuesAreEscapedAndMarkdownIsNot() throws {
+        var templates = Self.minimal
+        templates["page"] = "{{title}}|{{{body}}}"
+        let set = try TemplateSet(templates: templates)
+        #expect(set.render("page", ["title": "<script>\"x\" & 'y'", "body": "<p>ok</p>"]) == "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;|<p>ok</p>")
+    }
+}

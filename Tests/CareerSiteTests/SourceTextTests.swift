@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+@testable import CareerSite
+
+@Suite struct SourceTextTests {
+    @Test func byteOrderMarkIsDroppedAndCRLFFolded() throws {
+        let data = Data([0xEF, 0xBB, 0xBF] + Array("---\r\ntitle: A\r\n---\r\nBody\r\n".utf8))
+        #expect(try SourceText.decode(data).get() == "---\ntitle: A\n---\nBody\n")
+    }
+
+    @Test func invalidUTF8IsReportedAtItsByteOffset() {
+        let data = Data(Array("---\nti".utf8) + [0xC3, 0x28] + Array("\n".utf8))
+        #expect(SourceText.decode(data) == .failure(.invalidUTF8(byteOffset: 6)))
+    }
+
+    @Test func overlongAndSurrogateEncodingsAreInvalid() {
+        #expect(SourceText.firstInvalidUTF8Offset([0x41, 0xC0, 0x80]) == 1)
+        #expect(SourceText.firstInvalidUTF8Offset([0xED, 0xA0, 0x80]) == 0)
+        #expect(SourceText.firstInvalidUTF8Offset(Array("é ✓ 😀".utf8)) == nil)
+    }
+
+    @Test func utf16AndNulBytesAreRefused() {
+        #expect(SourceText.decode(Data([0xFF, 0xFE, 0x2D, 0x00])) == .failure(.utf16))
+        #expect(SourceText.decode(Data([0x2D, 0x00, 0x2D])) == .failure(.nulByte(byteOffset: 1)))
+    }
+}
+
+@Suite struct FrontMatterSplitterTests {
+    @Test func splitsOnLinesThatAreExactlyThreeHyphens() throws {
+        let document = try FrontMatterSplitter.split("---\ntitle: A\n---\nIntro\n\n---\n\nMore\n").get()
+        #expect(document.yaml == "title: A")
+        #expect(document.yamlFirstLine == 2)
+        #expect(document.body == "Intro\n\n---\n\nMore\n")
+        #expect(document.bodyFirstLine == 4)
+    }
+
+    @Test func hyphensInsideALineDoNotCloseTheBlock() throws {
+        let document = try FrontMatterSplitter.split("---\ntitle: a---b\n--- \nsummary: x\n---\n").get()
+        #expect(document.yaml == "title: a---b\n--- \nsummary: x")
+        #expect(document.body == "")
+    }
+
+    @Test func missingOpeningClosingAndEmptyAreDistinguished() {
+        #expect(FrontMatterSplitter.split("title: A\n") == .failure(.missingOpening))
+        #expect(FrontMatterSplitter.split("---\ntitle: A\n") == .failure(.missingClosing(openingLine: 1)))
+        #expect(FrontMatterSplitter.split("\n  \n") == .failure(.empty))
+    }
+}
