@@ -16,7 +16,8 @@ import Testing
 
     @Test func unknownReferencesSuggestTheNearestId() throws {
         let diagnostics = try check([
-            "roles/nurse.md": "---\ntitle: Nurse\nstage: entri\nprofession: nursin\nsummary: A nurse.\ncapabilities: [assesment]\nnext: [lead-nurze]\n---\n"
+            "roles/nurse.md":
+                "---\ntitle: Nurse\nstage: entri\nprofession: nursin\nsummary: A nurse.\ncapabilities: [assesment]\nnext: [lead-nurze]\n---\n"
         ])
         #expect(
             diagnostics == [
@@ -32,7 +33,8 @@ import Testing
         let diagnostics = try check([
             "stages/advanced.md": "---\ntitle: Advanced\norder: 1\nsummary: Second.\n---\n",
             "capabilities/triage.md": "---\ntitle: Triage\ncode: CL1\ndomain: clinical\nsummary: T.\nlevels:\n  entry: Sorts.\n---\n",
-            "roles/nurse.md": "---\ntitle: Nurse\nstage: entry\nprofession: nursing\nsummary: A nurse.\ncapabilities: [assessment, triage]\n---\n",
+            "roles/nurse.md":
+                "---\ntitle: Nurse\nstage: entry\nprofession: nursing\nsummary: A nurse.\ncapabilities: [assessment, triage]\n---\n",
         ])
         #expect(
             diagnostics == [
@@ -46,7 +48,8 @@ import Testing
     @Test func routesNeedTwoStepsAndNoRepeatedRole() throws {
         let diagnostics = try check([
             "routes/nursing.md": "---\ntitle: R\nsummary: S.\nsteps:\n  - role: nurse\n---\n",
-            "routes/loop.md": "---\ntitle: R\nsummary: S.\nsteps:\n  - role: nurse\n  - role: lead-nurse\n  - role: nurse\n    vai: x\n---\n",
+            "routes/loop.md":
+                "---\ntitle: R\nsummary: S.\nsteps:\n  - role: nurse\n  - role: lead-nurse\n  - role: nurse\n    vai: x\n---\n",
         ])
         #expect(
             diagnostics == [
@@ -106,7 +109,10 @@ import Testing
 
     @Test func missingFrameworkFileIsAnError() throws {
         let diagnostics = try check(["framework.md": nil])
-        #expect(diagnostics == ["error: missing 'Content/framework.md': every site needs one framework.md with its title, edition, status and date"])
+        #expect(
+            diagnostics == [
+                "error: missing 'Content/framework.md': every site needs one framework.md with its title, edition, status and date"
+            ])
     }
 
     @Test func modelIndexesLinkBothWays() throws {

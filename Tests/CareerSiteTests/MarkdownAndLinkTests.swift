@@ -7,7 +7,9 @@ import Testing
 
     func render(_ markdown: String, line: Int = 5, inline: Bool = false) -> (String, [String]) {
         var diagnostics: [Diagnostic] = []
-        let html = MarkdownRenderer.render(markdown, at: SourceLocation(path: "r.md", line: line), inline: inline, preciseLocations: !inline) {
+        let html = MarkdownRenderer.render(
+            markdown, at: SourceLocation(path: "r.md", line: line), inline: inline, preciseLocations: !inline
+        ) {
             LinkRules.rewrite($0, known: known, assets: ["map.png"], diagnostics: &diagnostics)
         }
         return (html, diagnostics.map(\.description))
@@ -29,7 +31,9 @@ import Testing
     @Test func entryLinksBecomePlaceholdersResolvedPerPage() {
         let (html, diagnostics) = render("See [DN](role:district-nurse#pay) and [about](page:about).\n")
         #expect(diagnostics.isEmpty)
-        #expect(SiteURLs.resolveLinks(in: html, from: "index.html") == "<p>See <a href=\"roles/district-nurse.html#pay\">DN</a> and <a href=\"pages/about.html\">about</a>.</p>\n")
+        #expect(
+            SiteURLs.resolveLinks(in: html, from: "index.html")
+                == "<p>See <a href=\"roles/district-nurse.html#pay\">DN</a> and <a href=\"pages/about.html\">about</a>.</p>\n")
         #expect(
             SiteURLs.resolveLinks(in: html, from: "roles/x.html")
                 == "<p>See <a href=\"../roles/district-nurse.html#pay\">DN</a> and <a href=\"../pages/about.html\">about</a>.</p>\n")
@@ -46,7 +50,8 @@ import Testing
 
     @Test func suggestsTheNearestId() {
         let (_, diagnostics) = render("[a](role:district-nurs)\n", line: 1)
-        #expect(diagnostics == ["r.md:1:5: error: unknown role 'district-nurs' in link 'role:district-nurs' (did you mean 'district-nurse'?)"])
+        #expect(
+            diagnostics == ["r.md:1:5: error: unknown role 'district-nurs' in link 'role:district-nurs' (did you mean 'district-nurse'?)"])
     }
 
     @Test func relativeAndUnknownSchemeLinksAreErrors() {
@@ -65,7 +70,10 @@ import Testing
 
     @Test func headingsGetUniqueIds() {
         let (html, _) = render("## Getting in\n\n## Getting in\n\n### 2025 changes\n")
-        #expect(html == "<h2 id=\"getting-in\">Getting in</h2>\n<h2 id=\"getting-in-2\">Getting in</h2>\n<h3 id=\"s-2025-changes\">2025 changes</h3>\n")
+        #expect(
+            html
+                == "<h2 id=\"getting-in\">Getting in</h2>\n<h2 id=\"getting-in-2\">Getting in</h2>\n<h3 id=\"s-2025-changes\">2025 changes</h3>\n"
+        )
     }
 
     @Test func inlineTextLosesItsParagraph() {

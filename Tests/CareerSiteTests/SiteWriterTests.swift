@@ -130,6 +130,8 @@ import Testing
         var templates = Self.minimal
         templates["page"] = "{{title}}|{{{body}}}"
         let set = try TemplateSet(templates: templates)
-        #expect(set.render("page", ["title": "<script>\"x\" & 'y'", "body": "<p>ok</p>"]) == "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;|<p>ok</p>")
+        #expect(
+            set.render("page", ["title": "<script>\"x\" & 'y'", "body": "<p>ok</p>"])
+                == "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;|<p>ok</p>")
     }
 }

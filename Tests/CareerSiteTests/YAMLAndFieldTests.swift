@@ -58,7 +58,8 @@ import Testing
     }
 
     @Test func plainScalarsAreTakenExactlyAsWritten() throws {
-        for (written, expected) in [("No", "No"), ("1.10", "1.10"), ("2", "2"), ("yes", "yes"), ("~x", "~x"), ("2026-01-01", "2026-01-01")] {
+        for (written, expected) in [("No", "No"), ("1.10", "1.10"), ("2", "2"), ("yes", "yes"), ("~x", "~x"), ("2026-01-01", "2026-01-01")]
+        {
             var fields = try reader("title: \(written)")
             #expect(fields.text("title")?.value == expected)
             #expect(fields.diagnostics.isEmpty)

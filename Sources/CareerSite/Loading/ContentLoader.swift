@@ -51,7 +51,9 @@ struct ContentLoader {
             let display = "\(displayRoot)/\(name)"
             if isSymbolicLink(url) {
                 content.diagnostics.append(
-                    .error("symbolic links are not followed in the content folder; replace it with the file or folder itself", at: SourceLocation(path: display)))
+                    .error(
+                        "symbolic links are not followed in the content folder; replace it with the file or folder itself",
+                        at: SourceLocation(path: display)))
                 continue
             }
             let isFolder = isDirectory(url)
@@ -65,15 +67,20 @@ struct ContentLoader {
                 let hint = Suggestions.hint(for: name, in: kindFolders + ["framework.md", "assets"])
                 let expected = "expected framework.md, assets/ or one of the folders \(kindFolders.joined(separator: ", "))"
                 content.diagnostics.append(
-                    .error("unexpected \(isFolder ? "folder" : "file") '\(name)' in the content folder\(hint); \(expected)", at: SourceLocation(path: display)))
+                    .error(
+                        "unexpected \(isFolder ? "folder" : "file") '\(name)' in the content folder\(hint); \(expected)",
+                        at: SourceLocation(path: display)))
             }
         }
         if !names.contains("framework.md") {
             content.diagnostics.append(
-                .error("missing '\(displayRoot)/framework.md': every site needs one framework.md with its title, edition, status and date", at: nil))
+                .error(
+                    "missing '\(displayRoot)/framework.md': every site needs one framework.md with its title, edition, status and date",
+                    at: nil))
         }
         for item in readPaths {
-            guard let document = read(item.url, display: item.display, kind: item.kind, id: item.id, diagnostics: &content.diagnostics) else { continue }
+            guard let document = read(item.url, display: item.display, kind: item.kind, id: item.id, diagnostics: &content.diagnostics)
+            else { continue }
             if item.kind == nil { content.framework = document } else { content.documents.append(document) }
         }
         return content
@@ -89,11 +96,13 @@ struct ContentLoader {
             let fileDisplay = "\(display)/\(name)"
             let location = SourceLocation(path: fileDisplay)
             if isSymbolicLink(fileURL) {
-                diagnostics.append(.error("symbolic links are not followed in the content folder; replace it with the file itself", at: location))
+                diagnostics.append(
+                    .error("symbolic links are not followed in the content folder; replace it with the file itself", at: location))
                 continue
             }
             if isDirectory(fileURL) {
-                diagnostics.append(.error("unexpected folder '\(name)' in \(display)/: \(kind.rawValue) files sit directly in it", at: location))
+                diagnostics.append(
+                    .error("unexpected folder '\(name)' in \(display)/: \(kind.rawValue) files sit directly in it", at: location))
                 continue
             }
             guard name.hasSuffix(".md") else {
@@ -102,7 +111,8 @@ struct ContentLoader {
             }
             let id = String(name.dropLast(3))
             guard IdentifierRules.isValid(id) else {
-                var message = "invalid file name '\(name)': an id is lower-case letters, digits and single hyphens, starting with a letter, at most 64 characters"
+                var message =
+                    "invalid file name '\(name)': an id is lower-case letters, digits and single hyphens, starting with a letter, at most 64 characters"
                 if let suggestion = IdentifierRules.suggestion(for: id) { message += " (rename it to '\(suggestion).md'?)" }
                 diagnostics.append(.error(message, at: location))
                 continue
@@ -117,7 +127,8 @@ struct ContentLoader {
             let fileURL = url.appendingPathComponent(name)
             let path = relative.isEmpty ? name : "\(relative)/\(name)"
             if isSymbolicLink(fileURL) {
-                content.diagnostics.append(.error("symbolic links are not followed in the content folder", at: SourceLocation(path: "\(display)/\(path)")))
+                content.diagnostics.append(
+                    .error("symbolic links are not followed in the content folder", at: SourceLocation(path: "\(display)/\(path)")))
             } else if isDirectory(fileURL) {
                 scanAssets(url: fileURL, relative: path, display: display, into: &content)
             } else {
@@ -159,7 +170,8 @@ struct ContentLoader {
             return nil
         case .failure(.missingClosing(let line)):
             diagnostics.append(
-                .error("front matter is not closed: add a line that is exactly '---' after it", at: SourceLocation(path: display, line: line)))
+                .error(
+                    "front matter is not closed: add a line that is exactly '---' after it", at: SourceLocation(path: display, line: line)))
             return nil
         }
         switch YAMLReader.parse(split.yaml, path: display, firstLine: split.yamlFirstLine) {

@@ -176,7 +176,8 @@ struct FieldReader {
         }
         return items.compactMap { item in
             guard case .mapping = item else {
-                diagnostics.append(.error("each item of '\(key)' must be a map such as '- role: <id>', found \(item.kindDescription)", at: item.location))
+                diagnostics.append(
+                    .error("each item of '\(key)' must be a map such as '- role: <id>', found \(item.kindDescription)", at: item.location))
                 return nil
             }
             return FieldReader(root: item, path: path, kind: itemKind, knownKeys: knownKeys, frontMatterLine: item.location.line)

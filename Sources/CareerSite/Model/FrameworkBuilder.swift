@@ -76,7 +76,8 @@ struct FrameworkBuilder {
                 let body = renderBody(document)
                 if let order { domainOrders[order.value, default: []].append(Located(value: document.id, location: order.location)) }
                 if let title, let order, let summary {
-                    domains.append(Domain(id: DomainID(document.id), title: title.value, order: order.value, summary: summary.value, body: body))
+                    domains.append(
+                        Domain(id: DomainID(document.id), title: title.value, order: order.value, summary: summary.value, body: body))
                 }
             case .capability:
                 let title = fields.text("title", required: true)
@@ -109,7 +110,9 @@ struct FrameworkBuilder {
                 let body = renderBody(document)
                 if let title, let summary {
                     professions.append(
-                        Profession(id: ProfessionID(document.id), title: title.value, regulator: regulator?.value, summary: summary.value, body: body))
+                        Profession(
+                            id: ProfessionID(document.id), title: title.value, regulator: regulator?.value, summary: summary.value,
+                            body: body))
                 }
             case .role:
                 let title = fields.text("title", required: true)
@@ -157,7 +160,10 @@ struct FrameworkBuilder {
                         continue
                     }
                     if let first = seen[role.value] {
-                        report(.error("role '\(role.value)' appears twice in this route (first at line \(first.line)); a role may appear only once per route", at: role.location))
+                        report(
+                            .error(
+                                "role '\(role.value)' appears twice in this route (first at line \(first.line)); a role may appear only once per route",
+                                at: role.location))
                         ok = false
                     }
                     seen[role.value] = seen[role.value] ?? role.location
@@ -180,7 +186,8 @@ struct FrameworkBuilder {
                 let summary = fields.text("summary")
                 let body = renderBody(document)
                 if let title {
-                    pages.append(Page(id: PageID(document.id), title: title.value, order: order?.value, summary: summary?.value, body: body))
+                    pages.append(
+                        Page(id: PageID(document.id), title: title.value, order: order?.value, summary: summary?.value, body: body))
                 }
             }
             diagnostics.append(contentsOf: fields.diagnostics)
@@ -225,10 +232,15 @@ struct FrameworkBuilder {
             {
                 normalisedBase = baseURL.value.hasSuffix("/") ? baseURL.value : baseURL.value + "/"
             } else {
-                report(.error("'base_url' must be an absolute http:// or https:// address, found '\(baseURL.value.prefix(80))'", at: baseURL.location))
+                report(
+                    .error(
+                        "'base_url' must be an absolute http:// or https:// address, found '\(baseURL.value.prefix(80))'",
+                        at: baseURL.location))
             }
         }
-        guard let title, let edition, let status, let updated, let statusValue = PublicationStatus(rawValue: status.value) else { return nil }
+        guard let title, let edition, let status, let updated, let statusValue = PublicationStatus(rawValue: status.value) else {
+            return nil
+        }
         return FrameworkInfo(
             title: title.value, shortTitle: shortTitle?.value, edition: edition.value, status: statusValue, updated: updated.value,
             baseURL: normalisedBase, owner: owner?.value, introduction: introduction)
@@ -243,7 +255,10 @@ struct FrameworkBuilder {
         let ids = known[kind] ?? []
         if ids.contains(reference.value) { return true }
         let name = label ?? kind.rawValue
-        report(.error("unknown \(name) '\(reference.value.prefix(80))'\(Suggestions.hint(for: reference.value, in: ids.sorted()))", at: reference.location))
+        report(
+            .error(
+                "unknown \(name) '\(reference.value.prefix(80))'\(Suggestions.hint(for: reference.value, in: ids.sorted()))",
+                at: reference.location))
         return false
     }
 

@@ -30,7 +30,8 @@ enum LinkRules {
             let path = String(destination.dropFirst("assets/".count).prefix { $0 != "#" && $0 != "?" })
             guard assets.contains(path) else {
                 diagnostics.append(
-                    .error("unknown asset '\(destination.prefix(120))': no such file under the content folder's assets/", at: link.location))
+                    .error("unknown asset '\(destination.prefix(120))': no such file under the content folder's assets/", at: link.location)
+                )
                 return .replace(with: "")
             }
             return .replace(with: placeholderScheme + "asset/" + destination.dropFirst("assets/".count))
@@ -44,7 +45,9 @@ enum LinkRules {
                 let ids = known[kind] ?? []
                 guard ids.contains(id) else {
                     let hint = Suggestions.hint(for: id, in: ids.sorted())
-                    diagnostics.append(.error("unknown \(kind.rawValue) '\(id.prefix(80))' in link '\(destination.prefix(120))'\(hint)", at: link.location))
+                    diagnostics.append(
+                        .error("unknown \(kind.rawValue) '\(id.prefix(80))' in link '\(destination.prefix(120))'\(hint)", at: link.location)
+                    )
                     return .replace(with: "")
                 }
                 return .replace(with: placeholderScheme + kind.rawValue + "/" + id + fragment)

@@ -1,5 +1,5 @@
-import Foundation
 internal import Ccmark
+import Foundation
 
 /// Renders CommonMark with libcmark. This is the only file that touches cmark.
 ///

@@ -207,7 +207,8 @@ struct PageContextBuilder {
         if let domain = framework.domain(capability.domain) { context["domain"] = link(domain.title, SiteURLs.path(for: domain.id)) }
         var crumbs = [homeCrumb, link("Capabilities", SiteURLs.index(of: .capability))]
         if let domain = framework.domain(capability.domain) { crumbs.append(link(domain.title, SiteURLs.path(for: domain.id))) }
-        return page("capability", title: capability.title, description: capability.summary, breadcrumbs: crumbs, section: "capabilities", context)
+        return page(
+            "capability", title: capability.title, description: capability.summary, breadcrumbs: crumbs, section: "capabilities", context)
     }
 
     func profession(_ profession: Profession) -> String {
@@ -313,12 +314,16 @@ struct PageContextBuilder {
         case .stage:
             title = "Stages"
             intro = "The career stages, from entry to consultant-level practice. Each stage builds on the ones before it."
-            groups = [["items": framework.stages.map { stage -> Context in
-                var item = link(stage.title, SiteURLs.path(for: stage.id))
-                item["summary"] = stage.summary
-                item["meta"] = bandsText(stage.bands).isEmpty ? "" : "\(bandsText(stage.bands)) (indicative)"
-                return item
-            }]]
+            groups = [
+                [
+                    "items": framework.stages.map { stage -> Context in
+                        var item = link(stage.title, SiteURLs.path(for: stage.id))
+                        item["summary"] = stage.summary
+                        item["meta"] = bandsText(stage.bands).isEmpty ? "" : "\(bandsText(stage.bands)) (indicative)"
+                        return item
+                    }
+                ]
+            ]
         case .capability, .domain:
             title = "Capabilities"
             intro = "Capabilities grouped by domain. Each capability is described at every stage where it applies."
@@ -351,26 +356,35 @@ struct PageContextBuilder {
         case .route:
             title = "Career routes"
             intro = "Typical progressions from role to role, with what it takes to make each step."
-            groups = [["items": framework.routes.map { route -> Context in
-                var item = routeItem(route)
-                item["meta"] = "\(route.steps.count) steps"
-                return item
-            }]]
+            groups = [
+                [
+                    "items": framework.routes.map { route -> Context in
+                        var item = routeItem(route)
+                        item["meta"] = "\(route.steps.count) steps"
+                        return item
+                    }
+                ]
+            ]
         case .profession:
             title = "Professions"
             intro = "Professions and staff groups working in primary care and community services."
-            groups = [["items": framework.professions.map { profession -> Context in
-                var item = link(profession.title, SiteURLs.path(for: profession.id))
-                item["summary"] = profession.summary
-                item["meta"] = profession.regulator.map { "Regulator: \($0)" } ?? ""
-                return item
-            }]]
+            groups = [
+                [
+                    "items": framework.professions.map { profession -> Context in
+                        var item = link(profession.title, SiteURLs.path(for: profession.id))
+                        item["summary"] = profession.summary
+                        item["meta"] = profession.regulator.map { "Regulator: \($0)" } ?? ""
+                        return item
+                    }
+                ]
+            ]
         case .page:
             title = "About"
             groups = [["items": framework.pages.map { link($0.title, SiteURLs.path(for: $0.id)) }]]
         }
         let section = kind == .domain ? "capabilities" : kind.folder
-        return page("index", title: title, description: intro, breadcrumbs: [homeCrumb], section: section, ["intro": intro, "groups": groups])
+        return page(
+            "index", title: title, description: intro, breadcrumbs: [homeCrumb], section: section, ["intro": intro, "groups": groups])
     }
 }
 

@@ -8,7 +8,9 @@ internal import Mustache
 /// (used as `{{> name}}`), and `Templates/assets/**` (copied to `Output/assets/`).
 public struct TemplateSet: Sendable {
     /// Templates every site needs.
-    static let required = ["layout", "home", "stage", "domain", "capability", "profession", "role", "route", "page", "matrix", "index", "notfound"]
+    static let required = [
+        "layout", "home", "stage", "domain", "capability", "profession", "role", "route", "page", "matrix", "index", "notfound",
+    ]
 
     let library: MustacheLibrary
     /// Files under `Templates/assets/`, keyed by path below it.
@@ -64,7 +66,8 @@ public struct TemplateSet: Sendable {
         for name in names.sorted() where name.hasSuffix(".mustache") {
             let url = root.appendingPathComponent(name)
             if isSymbolicLink(url) {
-                problems.append(.error("symbolic links are not followed in the templates folder", at: SourceLocation(path: "\(displayRoot)/\(name)")))
+                problems.append(
+                    .error("symbolic links are not followed in the templates folder", at: SourceLocation(path: "\(displayRoot)/\(name)")))
                 continue
             }
             if let text = readText(url, display: "\(displayRoot)/\(name)") { templates[String(name.dropLast(".mustache".count))] = text }
@@ -73,7 +76,10 @@ public struct TemplateSet: Sendable {
         for name in ((try? fileManager.contentsOfDirectory(atPath: partials.path)) ?? []).sorted() where name.hasSuffix(".mustache") {
             let url = partials.appendingPathComponent(name)
             if isSymbolicLink(url) {
-                problems.append(.error("symbolic links are not followed in the templates folder", at: SourceLocation(path: "\(displayRoot)/partials/\(name)")))
+                problems.append(
+                    .error(
+                        "symbolic links are not followed in the templates folder",
+                        at: SourceLocation(path: "\(displayRoot)/partials/\(name)")))
                 continue
             }
             if let text = readText(url, display: "\(displayRoot)/partials/\(name)") {
@@ -87,7 +93,10 @@ public struct TemplateSet: Sendable {
                 let relative = String(url.path.dropFirst(assetsRoot.path.count + 1))
                 if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
                 if values?.isSymbolicLink == true {
-                    problems.append(.error("symbolic links are not followed in the templates folder", at: SourceLocation(path: "\(displayRoot)/assets/\(relative)")))
+                    problems.append(
+                        .error(
+                            "symbolic links are not followed in the templates folder",
+                            at: SourceLocation(path: "\(displayRoot)/assets/\(relative)")))
                     continue
                 }
                 if values?.isDirectory == true { continue }
