@@ -53,6 +53,11 @@ public enum SiteBuilder {
         let all = (diagnostics + outputProblems).sortedForDisplay()
         guard !all.hasErrors, let framework, let templates else { return BuildReport(diagnostics: all) }
         let files = SiteRenderer(framework: framework, templates: templates).render()
+        let broken = LinkChecker.check(files + framework.assets.map { OutputFile(path: "assets/\($0.path)", contents: Data()) })
+        if !broken.isEmpty {
+            let problems = broken.map { Diagnostic.error($0.description, at: nil) }
+            return BuildReport(diagnostics: (all + problems).sortedForDisplay())
+        }
         do {
             let summary = try writer.write(files, copying: framework.assets)
             return BuildReport(diagnostics: all, pages: files.count + framework.assets.count, write: summary)

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+@testable import CareerSite
+
+@Suite struct LinkCheckerTests {
+    func file(_ path: String, _ html: String) -> OutputFile { OutputFile(path: path, contents: Data(html.utf8)) }
+
+    @Test func resolvingLinksPass() {
+        let files = [
+            file(
+                "index.html", "<a href=\"roles/a.html#pay\">a</a> <a href=\"#top\">t</a><p id=\"top\"></p> <a href=\"https://x.org/\">x</a>"
+            ),
+            file("roles/a.html", "<h2 id=\"pay\">Pay</h2><a href=\"../index.html\">home</a><img src=\"../assets/x.png\" alt=\"\">"),
+            file("assets/x.png", ""),
+        ]
+        #expect(LinkChecker.check(files) == [])
+    }
+
+    @Test func brokenFilesFragmentsAndEscapesAreCaught() {
+        let files = [
+            file(
+                "index.html",
+                "<a href=\"roles/b.html\">b</a> <a href=\"roles/a.html#nope\">a</a> <a href=\"../up.html\">up</a> <a href=\"#gone\">g</a>"),
+            file("roles/a.html", "<h2 id=\"pay\">Pay</h2>"),
+        ]
+        #expect(
+            LinkChecker.check(files).map(\.description) == [
+                "index.html: broken link 'roles/b.html': no such file in the site",
+                "index.html: broken link 'roles/a.html#nope': no element with id 'nope' in roles/a.html",
+                "index.html: broken link '../up.html': it leads outside the site",
+                "index.html: broken link '#gone': no element with id 'gone' in index.html",
+            ])
+    }
+
+    @Test func aTemplateWithABrokenLinkFailsTheBuildAndWritesNothing() throws {
+        let site = try TestSite()
+        defer { site.remove() }
+        let templates = site.root.appendingPathComponent("Templates")
+        try FileManager.default.copyItem(at: TestSite.templates, to: templates)
+        let page = templates.appendingPathComponent("page.mustache")
+        try (String(contentsOf: page, encoding: .utf8) + "<a href=\"{{root}}missing.html\">x</a>\n").write(
+            to: page, atomically: true, encoding: .utf8)
+        var options = site.options
+        options.templates = templates
+        let report = SiteBuilder.build(options)
+        #expect(
+            report.diagnostics.map(\.description) == ["error: pages/about.html: broken link '../missing.html': no such file in the site"])
+        #expect(!FileManager.default.fileExists(atPath: site.output.path))
+    }
+}
