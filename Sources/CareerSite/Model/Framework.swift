@@ -19,6 +19,8 @@ public struct Framework: Sendable {
     /// By order (unordered last), then title.
     public let pages: [Page]
     public let assets: [Asset]
+    /// Distinct role settings (e.g. "general practice"), by title; each has a slug for its browse page.
+    public let settings: [Setting]
 
     private let stageIndex: [StageID: Int]
     private let domainIndex: [DomainID: Int]
@@ -35,6 +37,7 @@ public struct Framework: Sendable {
     private let routesByRole: [RoleID: [Route]]
     private let routesByProfession: [ProfessionID: [Route]]
     private let previousRoles: [RoleID: [Role]]
+    private let rolesBySetting: [String: [Role]]
 
     init(
         info: FrameworkInfo, stages: [Stage], domains: [Domain], capabilities: [Capability], professions: [Profession],
@@ -82,6 +85,19 @@ public struct Framework: Sendable {
             for capability in Set(role.capabilities) { byCapability[capability, default: []].append(role) }
             for next in Set(role.next) { previous[next, default: []].append(role) }
         }
+        var bySetting: [String: [Role]] = [:]
+        var settingTitles: [String: String] = [:]
+        for role in roles {
+            var slugs = Set<String>()
+            for title in role.settings {
+                let slug = Setting.slug(for: title)
+                guard !slug.isEmpty else { continue }
+                if slugs.insert(slug).inserted { bySetting[slug, default: []].append(role) }
+                settingTitles[slug] = min(settingTitles[slug] ?? title, title)
+            }
+        }
+        rolesBySetting = bySetting
+        settings = settingTitles.map { Setting(slug: $0.key, title: $0.value) }.sorted { ($0.title, $0.slug) < ($1.title, $1.slug) }
         rolesByStage = byStage
         rolesByProfession = byProfession
         rolesByCapability = byCapability
@@ -118,6 +134,8 @@ public struct Framework: Sendable {
     public func roles(using capability: CapabilityID) -> [Role] { rolesByCapability[capability] ?? [] }
     /// Roles whose `next` includes this role.
     public func roles(leadingTo role: RoleID) -> [Role] { previousRoles[role] ?? [] }
+    /// Roles that list a setting (by its slug), in display order.
+    public func roles(inSetting slug: String) -> [Role] { rolesBySetting[slug] ?? [] }
     /// Capabilities in a domain, in display order.
     public func capabilities(in domain: DomainID) -> [Capability] { capabilitiesByDomain[domain] ?? [] }
     /// Routes that include a role.
@@ -132,5 +150,25 @@ public struct Framework: Sendable {
     public func stage(after id: StageID) -> Stage? {
         guard let index = stageIndex[id], index + 1 < stages.count else { return nil }
         return stages[index + 1]
+    }
+}
+
+/// A place people work (from roles' `settings`), with a slug for its browse page.
+public struct Setting: Sendable, Hashable {
+    public var slug: String
+    public var title: String
+
+    /// `General practice` -> `general-practice`; ASCII letters and digits joined by single hyphens.
+    static func slug(for title: String) -> String {
+        var slug = ""
+        for scalar in title.lowercased().unicodeScalars {
+            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
+                slug.unicodeScalars.append(scalar)
+            } else if !slug.isEmpty, !slug.hasSuffix("-") {
+                slug += "-"
+            }
+        }
+        while slug.hasSuffix("-") { slug.removeLast() }
+        return slug
     }
 }

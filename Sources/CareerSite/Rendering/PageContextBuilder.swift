@@ -32,6 +32,14 @@ struct PageContextBuilder {
         }
     }
 
+    /// Each setting as a link to its browse page, with `last` set on the final one for list punctuation.
+    private func settingLinks(_ titles: [String]) -> [Context] {
+        let slugs = titles.map(Setting.slug(for:)).filter { !$0.isEmpty }
+        return slugs.enumerated().map { index, slug in
+            ["title": titles[index], "href": href(SiteURLs.path(forSetting: slug)), "last": index == slugs.count - 1]
+        }
+    }
+
     private func stageLink(_ id: StageID) -> Context {
         guard let stage = framework.stage(id) else { return [:] }
         return ["title": stage.title, "href": href(SiteURLs.path(for: id)), "order": stage.order]
@@ -44,6 +52,9 @@ struct PageContextBuilder {
         ]
         if let stage = framework.stage(role.stage) { item["stage"] = stage.title }
         if let profession = framework.profession(role.profession) { item["profession"] = profession.title }
+        item["filter_profession"] = role.profession.rawValue
+        item["filter_stage"] = role.stage.rawValue
+        item["filter_settings"] = role.settings.map(Setting.slug(for:)).joined(separator: " ")
         return item
     }
 
@@ -168,12 +179,15 @@ struct PageContextBuilder {
                 return row
             }
             guard !rows.isEmpty else { return nil }
-            return ["title": domain.title, "href": href(SiteURLs.path(for: domain.id)), "capabilities": rows]
+            return [
+                "title": domain.title, "href": href(SiteURLs.path(for: domain.id)), "capabilities": rows,
+                "anchor": "compare-\(domain.id.rawValue)",
+            ]
         }
         var context: Context = [
             "order": stage.order, "summary": stage.summary, "body": html(stage.body), "bands": bandsText(stage.bands),
             "roles": framework.roles(at: stage.id).map(roleItem), "domains": domains,
-            "stage_count": framework.stages.count,
+            "stage_count": framework.stages.count, "stage_title": stage.title, "matrix_href": href(SiteURLs.matrix),
         ]
         if let level = stage.level { context["level"] = level }
         if let below { context["below"] = stageLink(below.id) }
@@ -238,7 +252,7 @@ struct PageContextBuilder {
         }
         var context: Context = [
             "summary": role.summary, "body": html(role.body), "stage": stageLink(role.stage),
-            "bands": bandsText(role.bands), "settings": listText(role.settings), "capabilities": capabilities,
+            "bands": bandsText(role.bands), "settings": settingLinks(role.settings), "capabilities": capabilities,
             "next": role.next.compactMap { framework.role($0) }.map(roleItem),
             "previous": framework.roles(leadingTo: role.id).map(roleItem),
             "routes": framework.routes(through: role.id).map(routeItem),
@@ -306,10 +320,51 @@ struct PageContextBuilder {
             ["matrix_href": href(SiteURLs.matrix)])
     }
 
+    func settingsIndex() -> String {
+        let intro = "Roles by where people work. Many roles span more than one setting."
+        let items: [Context] = framework.settings.map { setting in
+            var item = link(setting.title.prefix(1).uppercased() + setting.title.dropFirst(), SiteURLs.path(forSetting: setting.slug))
+            item["meta"] = "\(framework.roles(inSetting: setting.slug).count) roles"
+            return item
+        }
+        return page(
+            "index", title: "Settings", description: intro,
+            breadcrumbs: [homeCrumb, link("Roles", SiteURLs.index(of: .role))], section: "roles",
+            ["intro": intro, "groups": [["items": items]]])
+    }
+
+    func setting(_ setting: Setting) -> String {
+        let roles = framework.roles(inSetting: setting.slug)
+        let groups: [Context] = framework.stages.compactMap { stage in
+            let atStage = roles.filter { $0.stage == stage.id }
+            guard !atStage.isEmpty else { return nil }
+            return [
+                "heading": stage.title, "heading_href": href(SiteURLs.path(for: stage.id)),
+                "items": atStage.map { role -> Context in
+                    var item = roleItem(role)
+                    item["meta"] = roleMeta(role)
+                    return item
+                },
+            ]
+        }
+        let title = setting.title.prefix(1).uppercased() + setting.title.dropFirst()
+        let intro = "\(roles.count) roles in \(setting.title), by stage."
+        return page(
+            "index", title: title, description: intro,
+            breadcrumbs: [homeCrumb, link("Roles", SiteURLs.index(of: .role)), link("Settings", SiteURLs.settingsIndex)],
+            section: "roles", ["intro": intro, "groups": groups])
+    }
+
+    private func roleMeta(_ role: Role) -> String {
+        [framework.profession(role.profession)?.title, role.bands.isEmpty ? nil : "\(bandsText(role.bands)) (indicative)"]
+            .compactMap { $0 }.joined(separator: " · ")
+    }
+
     func index(of kind: EntryKind) -> String {
         var groups: [Context] = []
         let title: String
         var intro = ""
+        var extra: Context = [:]
         switch kind {
         case .stage:
             title = "Stages"
@@ -340,6 +395,18 @@ struct PageContextBuilder {
         case .role:
             title = "Roles"
             intro = "Roles in general practice, primary care networks and community services, by stage."
+            extra["settings"] = framework.settings.enumerated().map { index, setting -> Context in
+                var item = link(setting.title.prefix(1).uppercased() + setting.title.dropFirst(), SiteURLs.path(forSetting: setting.slug))
+                item["last"] = index == framework.settings.count - 1
+                return item
+            }
+            extra["professions_href"] = href(SiteURLs.index(of: .profession))
+            extra["filter"] = [
+                "professions": framework.professions.map { ["value": $0.id.rawValue, "title": $0.title] },
+                "settings": framework.settings.map { ["value": $0.slug, "title": $0.title] },
+                "stages": framework.stages.map { ["value": $0.id.rawValue, "title": $0.title] },
+                "script": href("assets/filter.js"),
+            ]
             groups = framework.stages.compactMap { stage in
                 let roles = framework.roles(at: stage.id)
                 guard !roles.isEmpty else { return nil }
@@ -347,8 +414,7 @@ struct PageContextBuilder {
                     "heading": stage.title, "heading_href": href(SiteURLs.path(for: stage.id)),
                     "items": roles.map { role -> Context in
                         var item = roleItem(role)
-                        item["meta"] = [item["profession"] as? String, role.bands.isEmpty ? nil : "\(bandsText(role.bands)) (indicative)"]
-                            .compactMap { $0 }.joined(separator: " · ")
+                        item["meta"] = roleMeta(role)
                         return item
                     },
                 ]
@@ -384,7 +450,8 @@ struct PageContextBuilder {
         }
         let section = kind == .domain ? "capabilities" : kind.folder
         return page(
-            "index", title: title, description: intro, breadcrumbs: [homeCrumb], section: section, ["intro": intro, "groups": groups])
+            "index", title: title, description: intro, breadcrumbs: [homeCrumb], section: section,
+            extra.merging(["intro": intro, "groups": groups]) { current, _ in current })
     }
 }
 

@@ -57,6 +57,8 @@ public struct SiteRenderer: Sendable {
         for kind in [EntryKind.stage, .capability, .profession, .role, .route] {
             jobs.append(PageJob(path: SiteURLs.index(of: kind)) { $0.index(of: kind) })
         }
+        jobs.append(PageJob(path: SiteURLs.settingsIndex) { $0.settingsIndex() })
+        jobs += framework.settings.map { setting in PageJob(path: SiteURLs.path(forSetting: setting.slug)) { $0.setting(setting) } }
         jobs += framework.stages.map { stage in PageJob(path: SiteURLs.path(for: stage.id)) { $0.stage(stage) } }
         jobs += framework.domains.map { domain in PageJob(path: SiteURLs.path(for: domain.id)) { $0.domain(domain) } }
         jobs += framework.capabilities.map { capability in
@@ -98,6 +100,8 @@ enum SitemapWriter {
         guard let base = framework.info.baseURL else { return nil }
         var paths = [SiteURLs.home, SiteURLs.matrix]
         for kind in [EntryKind.stage, .capability, .profession, .role, .route] { paths.append(SiteURLs.index(of: kind)) }
+        paths.append(SiteURLs.settingsIndex)
+        paths += framework.settings.map { SiteURLs.path(forSetting: $0.slug) }
         paths += framework.stages.map { SiteURLs.path(for: $0.id) }
         paths += framework.domains.map { SiteURLs.path(for: $0.id) }
         paths += framework.capabilities.map { SiteURLs.path(for: $0.id) }

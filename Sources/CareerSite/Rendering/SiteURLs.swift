@@ -11,6 +11,9 @@ enum SiteURLs {
     /// Index pages for each kind (not in the content contract, so they cannot clash with an entry's path).
     static func index(of kind: EntryKind) -> String { "\(kind.folder).html" }
 
+    static let settingsIndex = "settings.html"
+    static func path(forSetting slug: String) -> String { "settings/\(slug).html" }
+
     static func path(for ref: EntryRef) -> String { "\(ref.kind.folder)/\(ref.id).html" }
     static func path(_ kind: EntryKind, _ id: String) -> String { "\(kind.folder)/\(id).html" }
     static func path(for id: StageID) -> String { path(.stage, id.rawValue) }
