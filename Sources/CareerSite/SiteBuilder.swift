@@ -78,6 +78,17 @@ public enum SiteBuilder {
         var builder = FrameworkBuilder(content: content)
         let (framework, found) = builder.build()
         diagnostics += found
+        if let templates {
+            for asset in content.assets {
+                let path = "assets/" + asset.path
+                if templates.assets["\(asset.path)"] != nil || SiteRenderer.generatedAssetPaths.contains(path) {
+                    diagnostics.append(
+                        .error(
+                            "'\(path)' is also written by the templates or the generator; rename this file",
+                            at: SourceLocation(path: "\(options.contentName)/assets/\(asset.path)")))
+                }
+            }
+        }
         return (framework, templates, diagnostics.sortedForDisplay())
     }
 }

@@ -107,6 +107,15 @@ import Testing
             ])
     }
 
+    @Test func contentAssetsMayNotClashWithGeneratedFiles() throws {
+        let diagnostics = try check(["assets/site.css": "body {}", "assets/search-index.js": "x", "assets/logo.svg": "<svg/>"])
+        #expect(
+            diagnostics == [
+                "Content/assets/search-index.js:1:1: error: 'assets/search-index.js' is also written by the templates or the generator; rename this file",
+                "Content/assets/site.css:1:1: error: 'assets/site.css' is also written by the templates or the generator; rename this file",
+            ])
+    }
+
     @Test func missingFrameworkFileIsAnError() throws {
         let diagnostics = try check(["framework.md": nil])
         #expect(

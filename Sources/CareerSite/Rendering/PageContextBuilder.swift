@@ -121,7 +121,7 @@ struct PageContextBuilder {
         let footer: [Context] = framework.pages.map { link($0.title, SiteURLs.path(for: $0.id)) }
         return [
             "site": site, "root": SiteURLs.rootPrefix(from: path), "stylesheet": href(SiteURLs.stylesheet), "nav": nav,
-            "footer_pages": footer, "home_href": href(SiteURLs.home),
+            "footer_pages": footer, "home_href": href(SiteURLs.home), "search_href": href(SiteURLs.search),
         ]
     }
 
@@ -154,6 +154,8 @@ struct PageContextBuilder {
             "introduction": html(framework.info.introduction), "stages": Array(stages.reversed()), "domains": domains,
             "routes": framework.routes.map(routeItem), "professions": professions,
             "matrix_href": href(SiteURLs.matrix), "roles_href": href(SiteURLs.index(of: .role)),
+            "json_href": href(DataExport.jsonPath), "csv_href": href(DataExport.csvPath),
+            "settings_href": href(SiteURLs.settingsIndex),
             "counts": [
                 "stages": framework.stages.count, "capabilities": framework.capabilities.count,
                 "roles": framework.roles.count, "routes": framework.routes.count, "domains": framework.domains.count,
@@ -312,6 +314,16 @@ struct PageContextBuilder {
         return page(
             "matrix", title: "Capabilities matrix", description: "Every capability at every stage, grouped by domain.",
             breadcrumbs: [homeCrumb], section: "matrix", context)
+    }
+
+    func search() -> String {
+        let context: Context = [
+            "index_script": href(SearchIndex.path), "search_script": href("assets/search.js"),
+            "matrix_href": href(SiteURLs.matrix), "roles_href": href(SiteURLs.index(of: .role)),
+        ]
+        return page(
+            "search", title: "Search", description: "Search stages, capabilities, roles, routes and professions.",
+            breadcrumbs: [homeCrumb], section: "search", context)
     }
 
     func notFound() -> String {

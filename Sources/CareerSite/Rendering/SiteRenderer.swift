@@ -40,6 +40,9 @@ public struct SiteRenderer: Sendable {
             for index in jobs.indices { work(index) }
         }
         var files = results.values
+        files.append(OutputFile(path: SearchIndex.path, contents: Data(SearchIndex.script(for: framework).utf8)))
+        files.append(OutputFile(path: DataExport.jsonPath, contents: Data(DataExport.json(for: framework).utf8)))
+        files.append(OutputFile(path: DataExport.csvPath, contents: Data(DataExport.csv(for: framework).utf8)))
         if let sitemap = SitemapWriter.sitemap(for: framework) {
             files.append(OutputFile(path: SiteURLs.sitemap, contents: Data(sitemap.utf8)))
         }
@@ -47,12 +50,16 @@ public struct SiteRenderer: Sendable {
         return files.sorted { $0.path < $1.path }
     }
 
+    /// Paths of files the renderer writes that do not come from templates' assets (for clash checks).
+    static let generatedAssetPaths: Set<String> = [SearchIndex.path, DataExport.jsonPath, DataExport.csvPath, SiteURLs.sitemap]
+
     /// Every page of the site, in a fixed order.
     func pageJobs() -> [PageJob] {
         var jobs: [PageJob] = [
             PageJob(path: SiteURLs.home) { $0.home() },
             PageJob(path: SiteURLs.matrix) { $0.matrix() },
             PageJob(path: SiteURLs.notFound) { $0.notFound() },
+            PageJob(path: SiteURLs.search) { $0.search() },
         ]
         for kind in [EntryKind.stage, .capability, .profession, .role, .route] {
             jobs.append(PageJob(path: SiteURLs.index(of: kind)) { $0.index(of: kind) })
@@ -98,7 +105,7 @@ private final class ResultBuffer: @unchecked Sendable {
 enum SitemapWriter {
     static func sitemap(for framework: Framework) -> String? {
         guard let base = framework.info.baseURL else { return nil }
-        var paths = [SiteURLs.home, SiteURLs.matrix]
+        var paths = [SiteURLs.home, SiteURLs.matrix, SiteURLs.search]
         for kind in [EntryKind.stage, .capability, .profession, .role, .route] { paths.append(SiteURLs.index(of: kind)) }
         paths.append(SiteURLs.settingsIndex)
         paths += framework.settings.map { SiteURLs.path(forSetting: $0.slug) }

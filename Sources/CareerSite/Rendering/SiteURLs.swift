@@ -5,6 +5,7 @@ enum SiteURLs {
     static let home = "index.html"
     static let matrix = "matrix.html"
     static let notFound = "404.html"
+    static let search = "search.html"
     static let sitemap = "sitemap.xml"
     static let stylesheet = "assets/site.css"
 

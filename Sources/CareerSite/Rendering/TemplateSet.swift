@@ -21,7 +21,7 @@ public struct TemplateSet: Sendable {
         var library = MustacheLibrary()
         var problems: [Diagnostic] = []
         for (name, text) in templates.sorted(by: { $0.key < $1.key }) {
-            let path = name.hasPrefix("partials/") ? "\(displayRoot)/\(name).mustache" : "\(displayRoot)/\(name).mustache"
+            let path = "\(displayRoot)/\(name).mustache"
             do {
                 let template = try MustacheTemplate(string: text)
                 let registered = name.hasPrefix("partials/") ? String(name.dropFirst("partials/".count)) : name

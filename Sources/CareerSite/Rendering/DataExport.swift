@@ -1,0 +1,164 @@
+/// The framework as data: `data/framework.json` (everything) and `data/framework.csv` (roles × capabilities).
+///
+/// Both are pure functions of the model, written the same way every time. `Docs/data-format.md` documents
+/// every field and column; keep the two in step.
+enum DataExport {
+    /// Where the files go, site-root-relative.
+    static let jsonPath = "data/framework.json"
+    static let csvPath = "data/framework.csv"
+
+    /// The `format` value, and its version: raise the version when a field is renamed or removed or its meaning
+    /// changes (adding a field does not need a new version).
+    static let formatName = "careers-framework"
+    static let formatVersion = 1
+
+    // MARK: JSON
+
+    /// `data/framework.json`: pretty-printed with a 2-space indent, keys in a fixed order, ending with a newline.
+    ///
+    /// Every key is always present: an optional field that is not set is `null`, and a list that is not set is
+    /// `[]`. References are ids. Markdown (descriptors, `entry`, bodies) is given as plain text.
+    static func json(for framework: Framework) -> String {
+        document(for: framework).pretty(indent: 2) + "\n"
+    }
+
+    static func document(for framework: Framework) -> JSONValue {
+        let info = framework.info
+        return .object([
+            ("format", .string(formatName)),
+            ("format_version", .int(formatVersion)),
+            (
+                "framework",
+                .object([
+                    ("title", .string(info.title)), ("short_title", .optional(info.shortTitle)), ("edition", .string(info.edition)),
+                    ("status", .string(info.status.rawValue)), ("updated", .string(info.updated)), ("base_url", .optional(info.baseURL)),
+                    ("owner", .optional(info.owner)), ("url", .string(SiteURLs.home)), ("body_text", text(info.introduction)),
+                ])
+            ),
+            ("stages", .array(framework.stages.map(stage))),
+            ("domains", .array(framework.domains.map(domain))),
+            ("capabilities", .array(framework.capabilities.map { capability($0, stages: framework.stages) })),
+            ("professions", .array(framework.professions.map(profession))),
+            ("roles", .array(framework.roles.map(role))),
+            ("routes", .array(framework.routes.map(route))),
+            ("pages", .array(framework.pages.map(page))),
+        ])
+    }
+
+    private static func text(_ rich: RichText) -> JSONValue { .string(PlainText.from(html: rich.html)) }
+
+    private static func stage(_ stage: Stage) -> JSONValue {
+        .object([
+            ("id", .string(stage.id.rawValue)), ("title", .string(stage.title)), ("order", .int(stage.order)),
+            ("level", .optional(stage.level)), ("bands", .strings(stage.bands)), ("summary", .string(stage.summary)),
+            ("url", .string(SiteURLs.path(for: stage.id))), ("body_text", text(stage.body)),
+        ])
+    }
+
+    private static func domain(_ domain: Domain) -> JSONValue {
+        .object([
+            ("id", .string(domain.id.rawValue)), ("title", .string(domain.title)), ("order", .int(domain.order)),
+            ("summary", .string(domain.summary)), ("url", .string(SiteURLs.path(for: domain.id))), ("body_text", text(domain.body)),
+        ])
+    }
+
+    /// `levels` has every stage, in stage order: the plain-text descriptor, or `null` where it is not described.
+    private static func capability(_ capability: Capability, stages: [Stage]) -> JSONValue {
+        let levels: [(key: String, value: JSONValue)] = stages.map { stage in
+            (stage.id.rawValue, capability.levels[stage.id].map(text) ?? .null)
+        }
+        return .object([
+            ("id", .string(capability.id.rawValue)), ("title", .string(capability.title)), ("code", .optional(capability.code)),
+            ("domain", .string(capability.domain.rawValue)), ("summary", .string(capability.summary)), ("levels", .object(levels)),
+            ("url", .string(SiteURLs.path(for: capability.id))), ("body_text", text(capability.body)),
+        ])
+    }
+
+    private static func profession(_ profession: Profession) -> JSONValue {
+        .object([
+            ("id", .string(profession.id.rawValue)), ("title", .string(profession.title)), ("regulator", .optional(profession.regulator)),
+            ("summary", .string(profession.summary)), ("url", .string(SiteURLs.path(for: profession.id))),
+            ("body_text", text(profession.body)),
+        ])
+    }
+
+    private static func role(_ role: Role) -> JSONValue {
+        .object([
+            ("id", .string(role.id.rawValue)), ("title", .string(role.title)), ("stage", .string(role.stage.rawValue)),
+            ("profession", .string(role.profession.rawValue)), ("settings", .strings(role.settings)), ("bands", .strings(role.bands)),
+            ("summary", .string(role.summary)), ("capabilities", .strings(role.capabilities.map(\.rawValue))),
+            ("next", .strings(role.next.map(\.rawValue))), ("entry", role.entry.map(text) ?? .null),
+            ("url", .string(SiteURLs.path(for: role.id))), ("body_text", text(role.body)),
+        ])
+    }
+
+    private static func route(_ route: Route) -> JSONValue {
+        let steps: [JSONValue] = route.steps.map { step in
+            .object([("role", .string(step.role.rawValue)), ("via", .optional(step.via))])
+        }
+        return .object([
+            ("id", .string(route.id.rawValue)), ("title", .string(route.title)), ("profession", .optional(route.profession?.rawValue)),
+            ("summary", .string(route.summary)), ("steps", .array(steps)), ("url", .string(SiteURLs.path(for: route.id))),
+            ("body_text", text(route.body)),
+        ])
+    }
+
+    private static func page(_ page: Page) -> JSONValue {
+        .object([
+            ("id", .string(page.id.rawValue)), ("title", .string(page.title)), ("order", .optional(page.order)),
+            ("summary", .optional(page.summary)), ("url", .string(SiteURLs.path(for: page.id))), ("body_text", text(page.body)),
+        ])
+    }
+
+    // MARK: CSV
+
+    /// The CSV columns, in order.
+    static let csvColumns = [
+        "role_id", "role_title", "stage_id", "stage_title", "profession_id", "profession_title", "bands", "settings",
+        "capability_code", "capability_id", "capability_title", "domain_id", "domain_title", "descriptor",
+    ]
+
+    /// `data/framework.csv`: RFC 4180 with CRLF line endings, UTF-8 without a BOM, a header row, then one row
+    /// per capability each role lists, in role display order and then the role's own capability order.
+    static func csv(for framework: Framework) -> String {
+        var rows: [[String]] = [csvColumns]
+        for role in framework.roles {
+            let stage = framework.stage(role.stage)
+            let profession = framework.profession(role.profession)
+            for id in role.capabilities {
+                guard let capability = framework.capability(id) else { continue }
+                rows.append([
+                    role.id.rawValue, role.title, role.stage.rawValue, stage?.title ?? "", role.profession.rawValue,
+                    profession?.title ?? "", role.bands.joined(separator: "; "), role.settings.joined(separator: "; "),
+                    capability.code ?? "", capability.id.rawValue, capability.title, capability.domain.rawValue,
+                    framework.domain(capability.domain)?.title ?? "",
+                    capability.levels[role.stage].map { PlainText.from(html: $0.html) } ?? "",
+                ])
+            }
+        }
+        var output = ""
+        for row in rows {
+            output += row.map(csvField).joined(separator: ",")
+            output += "\r\n"
+        }
+        return output
+    }
+
+    /// One CSV field: neutralised against formula injection, then quoted if it needs to be.
+    ///
+    /// A cell starting with `=`, `+`, `-`, `@`, tab or CR would be run as a formula by spreadsheet programs, so
+    /// it gets a leading `'`. A field containing `,`, `"`, CR or LF is quoted, with inner quotes doubled.
+    static func csvField(_ value: String) -> String {
+        var value = value
+        if let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
+            value = "'" + value
+        }
+        guard value.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }) else { return value }
+        var quoted = "\""
+        for character in value {
+            quoted.append(character)
+            if character == "\"" { quoted.append("\"") }
+        }
+        return quoted + "\""
+    }
+}

@@ -1,0 +1,382 @@
+import Foundation
+import Testing
+
+@testable import CareerSite
+
+@Suite struct DataExportTests {
+    static let tinyJSON = #"""
+        {
+          "format": "careers-framework",
+          "format_version": 1,
+          "framework": {
+            "title": "Test framework",
+            "short_title": null,
+            "edition": "1",
+            "status": "draft",
+            "updated": "2026-01-15",
+            "base_url": null,
+            "owner": "NHS Test",
+            "url": "index.html",
+            "body_text": "Hello."
+          },
+          "stages": [
+            {
+              "id": "entry",
+              "title": "Entry",
+              "order": 1,
+              "level": 3,
+              "bands": [
+                "3",
+                "4"
+              ],
+              "summary": "First.",
+              "url": "stages/entry.html",
+              "body_text": "What Entry body."
+            },
+            {
+              "id": "advanced",
+              "title": "Advanced",
+              "order": 2,
+              "level": null,
+              "bands": [],
+              "summary": "Second.",
+              "url": "stages/advanced.html",
+              "body_text": ""
+            }
+          ],
+          "domains": [
+            {
+              "id": "clinical",
+              "title": "Clinical",
+              "order": 1,
+              "summary": "Clinical work.",
+              "url": "domains/clinical.html",
+              "body_text": ""
+            }
+          ],
+          "capabilities": [
+            {
+              "id": "assessment",
+              "title": "Assessment",
+              "code": "CL1",
+              "domain": "clinical",
+              "summary": "Assessing.",
+              "levels": {
+                "entry": "Observes \u0026 records.",
+                "advanced": "Diagnoses; leads “others”."
+              },
+              "url": "capabilities/assessment.html",
+              "body_text": "Why it matters."
+            },
+            {
+              "id": "triage",
+              "title": "Triage",
+              "code": null,
+              "domain": "clinical",
+              "summary": "Sorting.",
+              "levels": {
+                "entry": null,
+                "advanced": "Sorts."
+              },
+              "url": "capabilities/triage.html",
+              "body_text": ""
+            }
+          ],
+          "professions": [
+            {
+              "id": "nursing",
+              "title": "Nursing",
+              "regulator": "NMC",
+              "summary": "Nurses.",
+              "url": "professions/nursing.html",
+              "body_text": ""
+            }
+          ],
+          "roles": [
+            {
+              "id": "nurse",
+              "title": "Nurse",
+              "stage": "entry",
+              "profession": "nursing",
+              "settings": [
+                "community",
+                "general practice"
+              ],
+              "bands": [
+                "5"
+              ],
+              "summary": "A nurse.",
+              "capabilities": [
+                "triage",
+                "assessment"
+              ],
+              "next": [
+                "lead-nurse"
+              ],
+              "entry": "A degree \u003cor\u003e equivalent",
+              "url": "roles/nurse.html",
+              "body_text": "Visits Clinics"
+            },
+            {
+              "id": "lead-nurse",
+              "title": "Lead nurse",
+              "stage": "advanced",
+              "profession": "nursing",
+              "settings": [],
+              "bands": [],
+              "summary": "Leads.",
+              "capabilities": [
+                "triage"
+              ],
+              "next": [],
+              "entry": null,
+              "url": "roles/lead-nurse.html",
+              "body_text": ""
+            }
+          ],
+          "routes": [
+            {
+              "id": "nursing",
+              "title": "Nursing route",
+              "profession": null,
+              "summary": "Up.",
+              "steps": [
+                {
+                  "role": "nurse",
+                  "via": null
+                },
+                {
+                  "role": "lead-nurse",
+                  "via": "MSc"
+                }
+              ],
+              "url": "routes/nursing.html",
+              "body_text": ""
+            }
+          ],
+          "pages": [
+            {
+              "id": "about",
+              "title": "About",
+              "order": null,
+              "summary": null,
+              "url": "pages/about.html",
+              "body_text": "About."
+            }
+          ]
+        }
+
+        """#
+
+    static let tinyCSV = [
+        "role_id,role_title,stage_id,stage_title,profession_id,profession_title,bands,settings,capability_code,capability_id,capability_title,domain_id,domain_title,descriptor",
+        "nurse,Nurse,entry,Entry,nursing,Nursing,5,community; general practice,,triage,Triage,clinical,Clinical,",
+        "nurse,Nurse,entry,Entry,nursing,Nursing,5,community; general practice,CL1,assessment,Assessment,clinical,Clinical,Observes & records.",
+        "lead-nurse,Lead nurse,advanced,Advanced,nursing,Nursing,,,,triage,Triage,clinical,Clinical,Sorts.",
+    ].map { $0 + "\r\n" }.joined()
+
+    // MARK: JSON
+
+    @Test func theTinyFrameworkGivesThisExactJSON() {
+        #expect(DataExport.json(for: ExportFixtures.tiny()) == Self.tinyJSON)
+    }
+
+    @Test func theJSONIsValidAndKeepsEveryKeyWithNullForMissingValues() throws {
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(DataExport.json(for: ExportFixtures.tiny()).utf8)) as? [String: Any])
+        #expect(object["format"] as? String == "careers-framework")
+        #expect(object["format_version"] as? Int == 1)
+        let framework = try #require(object["framework"] as? [String: Any])
+        #expect(framework["short_title"] is NSNull)
+        #expect(framework["base_url"] is NSNull)
+        let pages = try #require(object["pages"] as? [[String: Any]])
+        #expect(pages.first?["summary"] is NSNull)
+        #expect(pages.first?["order"] is NSNull)
+        let capabilities = try #require(object["capabilities"] as? [[String: Any]])
+        let triage = try #require(capabilities.first { $0["id"] as? String == "triage" })
+        let levels = try #require(triage["levels"] as? [String: Any])
+        #expect(levels["entry"] is NSNull)
+        #expect(levels["advanced"] as? String == "Sorts.")
+        #expect(triage["code"] is NSNull)
+    }
+
+    @Test func jsonTextCannotBreakOutOfAScriptElement() throws {
+        let title = "</script><!-- \"quoted\" \\ & \u{2028} Café"
+        let json = DataExport.json(for: ExportFixtures.tiny(roleTitle: title))
+        #expect(json.contains(#""title": "\u003c/script\u003e\u003c!-- \"quoted\" \\ \u0026 \u2028 Café","#))
+        for forbidden in ["<", ">", "&", "\u{2028}"] { #expect(!json.contains(forbidden)) }
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let roles = try #require(object["roles"] as? [[String: Any]])
+        #expect(roles.contains { $0["title"] as? String == title })
+    }
+
+    @Test func theSameFrameworkAlwaysGivesTheSameFiles() throws {
+        #expect(DataExport.json(for: ExportFixtures.tiny()) == DataExport.json(for: ExportFixtures.tiny()))
+        #expect(DataExport.csv(for: ExportFixtures.tiny()) == DataExport.csv(for: ExportFixtures.tiny()))
+        let first = try #require(try ExportFixtures.loaded())
+        let second = try #require(try ExportFixtures.loaded())
+        #expect(DataExport.json(for: first) == DataExport.json(for: second))
+        #expect(DataExport.csv(for: first) == DataExport.csv(for: second))
+    }
+
+    /// Bodies and descriptors go through the real Markdown renderer.
+    @Test func richTextFromContentBecomesPlainText() throws {
+        let framework = try #require(
+            try ExportFixtures.loaded([
+                "roles/nurse.md":
+                    "---\ntitle: Nurse\nstage: entry\nprofession: nursing\nsummary: A nurse.\ncapabilities: [assessment]\nnext: [lead-nurse]\nentry: \"A *degree* & 'registration'\"\n---\n# About\n\nWorks with [lead nurses](role:lead-nurse) &amp; <b>others</b>.\n\n- One\n- Two\n\n![A chart](https://example.org/chart.png)\n"
+            ]))
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(DataExport.json(for: framework).utf8)) as? [String: Any])
+        let roles = try #require(object["roles"] as? [[String: Any]])
+        let nurse = try #require(roles.first { $0["id"] as? String == "nurse" })
+        #expect(nurse["entry"] as? String == "A degree & ‘registration’")
+        #expect(nurse["body_text"] as? String == "About Works with lead nurses & others. One Two A chart")
+        let capabilities = try #require(object["capabilities"] as? [[String: Any]])
+        #expect((capabilities.first?["levels"] as? [String: Any])?["entry"] as? String == "Observes.")
+    }
+
+    // MARK: CSV
+
+    @Test func theTinyFrameworkGivesThisExactCSV() {
+        #expect(DataExport.csv(for: ExportFixtures.tiny()) == Self.tinyCSV)
+    }
+
+    @Test func aCapabilityNotDescribedAtTheRolesStageHasAnEmptyDescriptor() throws {
+        let rows = try Self.parseCSV(DataExport.csv(for: ExportFixtures.tiny()))
+        let triageForNurse = try #require(rows.first { $0[0] == "nurse" && $0[9] == "triage" })
+        #expect(triageForNurse[13] == "")
+        let triageForLead = try #require(rows.first { $0[0] == "lead-nurse" && $0[9] == "triage" })
+        #expect(triageForLead[13] == "Sorts.")
+    }
+
+    @Test func formulaCellsAreNeutralised() throws {
+        for prefix in ["=", "+", "-", "@", "\t", "\r"] {
+            let title = prefix + "HYPERLINK(\"http://x\")"
+            let csv = DataExport.csv(for: ExportFixtures.tiny(roleTitle: title, roleSettings: [prefix + "1+1"], roleBands: [prefix + "2"]))
+            let rows = try Self.parseCSV(csv)
+            let nurse = try #require(rows.first { $0[0] == "nurse" })
+            #expect(nurse[1] == "'" + title)
+            #expect(nurse[6] == "'" + prefix + "2")
+            #expect(nurse[7] == "'" + prefix + "1+1")
+        }
+        #expect(DataExport.csvField("=1+2") == "'=1+2")
+        #expect(DataExport.csvField("+44 20") == "'+44 20")
+        #expect(DataExport.csvField("-5") == "'-5")
+        #expect(DataExport.csvField("@SUM(A1)") == "'@SUM(A1)")
+        #expect(DataExport.csvField("\tx") == "'\tx")
+        #expect(DataExport.csvField("\rx") == "\"'\rx\"")
+        #expect(DataExport.csvField("a=b") == "a=b")
+        #expect(DataExport.csvField("=a,b") == "\"'=a,b\"")
+    }
+
+    @Test func fieldsWithCommasQuotesAndLineBreaksAreQuoted() throws {
+        #expect(DataExport.csvField("plain text") == "plain text")
+        #expect(DataExport.csvField("a, b") == "\"a, b\"")
+        #expect(DataExport.csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(DataExport.csvField("two\nlines") == "\"two\nlines\"")
+        #expect(DataExport.csvField("two\r\nlines") == "\"two\r\nlines\"")
+        #expect(DataExport.csvField("") == "")
+
+        let title = "Nurse, \"senior\"\nnight shifts"
+        let csv = DataExport.csv(for: ExportFixtures.tiny(roleTitle: title, capabilityTitle: "Assess, plan"))
+        #expect(csv.contains("nurse,\"Nurse, \"\"senior\"\"\nnight shifts\",entry,"))
+        #expect(csv.contains(",CL1,assessment,\"Assess, plan\",clinical,"))
+        let rows = try Self.parseCSV(csv)
+        #expect(rows.count == 4)
+        #expect(rows.allSatisfy { $0.count == DataExport.csvColumns.count })
+        #expect(rows[1][1] == title)
+        #expect(rows[2][10] == "Assess, plan")
+    }
+
+    @Test func csvIsCRLFWithoutABOMAndOneRowPerRoleCapability() throws {
+        let csv = DataExport.csv(for: ExportFixtures.tiny())
+        #expect(!csv.hasPrefix("\u{FEFF}"))
+        #expect(csv.hasSuffix("descriptor\r\n") == false)
+        #expect(csv.hasSuffix("Sorts.\r\n"))
+        #expect(!csv.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
+        let rows = try Self.parseCSV(csv)
+        #expect(rows.first == DataExport.csvColumns)
+        #expect(rows.dropFirst().map { "\($0[0])×\($0[9])" } == ["nurse×triage", "nurse×assessment", "lead-nurse×triage"])
+    }
+
+    /// A strict RFC 4180 reader: CRLF records, quoted fields with doubled quotes.
+    static func parseCSV(_ text: String) throws -> [[String]] {
+        struct Malformed: Error {}
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field = ""
+        var scalars = text.unicodeScalars[...]
+        var quoted = false
+        while let scalar = scalars.popFirst() {
+            if quoted {
+                if scalar == "\"" {
+                    if scalars.first == "\"" {
+                        scalars.removeFirst()
+                        field.unicodeScalars.append("\"")
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.unicodeScalars.append(scalar)
+                }
+            } else if scalar == "\"" && field.isEmpty {
+                quoted = true
+            } else if scalar == "," {
+                row.append(field)
+                field = ""
+            } else if scalar == "\r" && scalars.first == "\n" {
+                scalars.removeFirst()
+                row.append(field)
+                rows.append(row)
+                row = []
+                field = ""
+            } else if scalar == "\"" || scalar == "\r" || scalar == "\n" {
+                throw Malformed()
+            } else {
+                field.unicodeScalars.append(scalar)
+            }
+        }
+        guard !quoted, row.isEmpty, field.isEmpty else { throw Malformed() }
+        return rows
+    }
+}
+
+extension DataExportTests {
+    @Suite struct PlainTextTests {
+        @Test func tagsAreDroppedAndBlocksSeparated() {
+            #expect(PlainText.from(html: "<p>One <em>two</em>three</p>\n<p>Four</p>") == "One twothree Four")
+            #expect(PlainText.from(html: "<h2 id=\"a\">Title</h2><ul><li>A</li><li>B</li></ul>") == "Title A B")
+            #expect(PlainText.from(html: "line<br />\nbreak") == "line break")
+            #expect(PlainText.from(html: "") == "")
+            #expect(PlainText.from(html: "  \n ") == "")
+        }
+
+        @Test func linkPlaceholdersAndAttributesDisappear() {
+            let html = "<p>See <a href=\"x-careers:role/nurse#entry\" title=\"a &gt; b\">nurses</a>.</p>"
+            #expect(PlainText.from(html: html) == "See nurses.")
+            #expect(PlainText.from(html: "<a href=\"x-careers:page/a\" data-x='>'>x</a>") == "x")
+        }
+
+        @Test func imagesKeepTheirAltText() {
+            #expect(PlainText.from(html: "<p>A<img src=\"x-careers:asset/a.png\" alt=\"chart &amp; key\" />B</p>") == "A chart & key B")
+        }
+
+        @Test func entitiesAreDecodedOnce() {
+            #expect(PlainText.from(html: "&amp; &lt; &gt; &quot; &#39; &#x41; &#66; &copy; &") == "& < > \" ' A B &copy; &")
+            #expect(PlainText.from(html: "&amp;lt;b&amp;gt;") == "&lt;b&gt;")
+            #expect(PlainText.from(html: "&lt;b&gt;bold&lt;/b&gt;") == "<b>bold</b>")
+            #expect(PlainText.from(html: "“curly” ‘quotes’ – dash") == "“curly” ‘quotes’ – dash")
+        }
+
+        @Test func omittedRawHTMLLeavesNoGap() {
+            #expect(PlainText.from(html: "<p><!-- raw HTML omitted -->others<!-- raw HTML omitted -->.</p>") == "others.")
+            #expect(PlainText.from(html: "<p>a</p>\n<!-- raw HTML omitted -->\n<p>b</p>") == "a b")
+            #expect(PlainText.from(html: "<!-- a > b -->x") == "x")
+        }
+
+        @Test func aLoneLessThanSignIsText() {
+            #expect(PlainText.from(html: "a < b and 1<2") == "a < b and 1<2")
+        }
+    }
+}
