@@ -239,6 +239,10 @@ struct PageContextBuilder {
             "routes": framework.routes(for: profession.id).map(routeItem),
         ]
         if let regulator = profession.regulator { context["regulator"] = regulator }
+        if let map = RouteMap.profession(profession.id, in: framework, from: path) {
+            context["map"] = map.svg()
+            context["map_text"] = map.textAlternative()
+        }
         return page(
             "profession", title: profession.title, description: profession.summary,
             breadcrumbs: [homeCrumb, link("Professions", SiteURLs.index(of: .profession))], section: "professions", context)
@@ -279,6 +283,7 @@ struct PageContextBuilder {
             return item
         }
         var context: Context = ["summary": route.summary, "body": html(route.body), "steps": steps]
+        context["map"] = RouteMap.route(route, in: framework, from: path).svg()
         if let id = route.profession, let profession = framework.profession(id) {
             context["profession"] = link(profession.title, SiteURLs.path(for: id))
         }

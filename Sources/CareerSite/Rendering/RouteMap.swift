@@ -1,0 +1,530 @@
+/// A career progression drawn as inline SVG at build time: one column per stage, one linked box per role, and
+/// arrows for the moves between roles. Pure and deterministic: the same map always gives the same bytes.
+///
+/// The drawing is meant to sit inside an HTML page (`{{{…}}}` in a template). It needs no script and no
+/// stylesheet: colours, sizes and strokes are presentation attributes, and every element has a class so that
+/// `site.css` can restyle it (CSS rules beat presentation attributes). All text is escaped. A drawing too wide to
+/// print legibly on a portrait page also has the class `map-wide`, so print CSS can choose what to do with it.
+///
+/// Accessibility: the `<svg>` is named by `label` with `aria-label` and keeps its implicit role (a graphics
+/// document, a container whose links stay reachable). It is never `role="img"`, which would hide the links, and
+/// not `role="group"` either, which the project's Nu HTML checker (vnu 20.6.30) rejects on `<svg>`. Each role box
+/// is an `<a>` whose name is the role title (its `<title>` child, also the tooltip); stage headers are links too;
+/// arrows and rules are `aria-hidden`. Links come in visual order (column by column, top to bottom), which is the
+/// step order for a route.
+struct RouteMap: Sendable, Hashable {
+    /// A stage column: its header text and the href of the stage page.
+    struct Column: Sendable, Hashable {
+        var title: String
+        var href: String
+    }
+
+    /// A role box. `column` indexes `columns`; `detail` is a short second line, such as "Band 6".
+    struct Node: Sendable, Hashable {
+        var id: String
+        var title: String
+        var href: String
+        var column: Int
+        var detail: String?
+    }
+
+    /// An arrow between two nodes, by node id.
+    struct Edge: Sendable, Hashable {
+        var from: String
+        var to: String
+    }
+
+    var columns: [Column]
+    var nodes: [Node]
+    var edges: [Edge]
+    /// The accessible name of the whole drawing, such as "Route map: District nursing".
+    var label: String
+
+    // MARK: Convenience constructors
+
+    /// The map of a route: its steps in order, an arrow between each pair of consecutive steps.
+    ///
+    /// Columns run from the lowest stage the route touches to the highest, so a stage the route skips still
+    /// shows as an empty column (a jump is visible as a jump) while stages outside the route are left out, which
+    /// keeps the drawing narrow enough to show at full size beside the text.
+    static func route(_ route: Route, in framework: Framework, from page: String) -> RouteMap {
+        let roles = route.steps.compactMap { framework.role($0.role) }
+        let (columns, columnOfStage) = stageColumns(for: roles, in: framework, from: page)
+        let nodes = roles.map { node(for: $0, column: columnOfStage[$0.stage] ?? 0, from: page) }
+        let edges = zip(nodes, nodes.dropFirst()).map { Edge(from: $0.id, to: $1.id) }
+        return RouteMap(columns: columns, nodes: nodes, edges: edges, label: "Route map: \(route.title)")
+    }
+
+    /// The map of a profession: its roles in stage columns, with an arrow for each `next` link inside the
+    /// profession and for each pair of consecutive route steps that are both in it. Nil below two roles.
+    static func profession(_ id: ProfessionID, in framework: Framework, from page: String) -> RouteMap? {
+        let roles = framework.roles(in: id)
+        guard roles.count >= 2 else { return nil }
+        let members = Set(roles.map(\.id))
+        var edges: [Edge] = []
+        var seen = Set<Edge>()
+        func add(_ from: RoleID, _ to: RoleID) {
+            guard from != to, members.contains(from), members.contains(to) else { return }
+            let edge = Edge(from: from.rawValue, to: to.rawValue)
+            if seen.insert(edge).inserted { edges.append(edge) }
+        }
+        for role in roles {
+            for next in role.next { add(role.id, next) }
+        }
+        for route in framework.routes(for: id) {
+            for (step, next) in zip(route.steps, route.steps.dropFirst()) { add(step.role, next.role) }
+        }
+        let (columns, columnOfStage) = stageColumns(for: roles, in: framework, from: page)
+        let nodes = roles.map { node(for: $0, column: columnOfStage[$0.stage] ?? 0, from: page) }
+        let title = framework.profession(id)?.title ?? id.rawValue
+        return RouteMap(columns: columns, nodes: nodes, edges: edges, label: "Career map: \(title)")
+    }
+
+    /// The stages from the lowest to the highest that `roles` use, and each stage's column.
+    private static func stageColumns(
+        for roles: [Role], in framework: Framework, from page: String
+    ) -> ([Column], [StageID: Int]) {
+        let used = Set(roles.map(\.stage))
+        let indices = framework.stages.indices.filter { used.contains(framework.stages[$0].id) }
+        guard let low = indices.first, let high = indices.last else { return ([], [:]) }
+        let stages = framework.stages[low...high]
+        let columns = stages.map { Column(title: $0.title, href: SiteURLs.href(to: SiteURLs.path(for: $0.id), from: page)) }
+        var columnOfStage: [StageID: Int] = [:]
+        for (offset, stage) in stages.enumerated() { columnOfStage[stage.id] = offset }
+        return (columns, columnOfStage)
+    }
+
+    private static func node(for role: Role, column: Int, from page: String) -> Node {
+        let bands: String? =
+            switch role.bands.count {
+            case 0: nil
+            case 1: "Band \(role.bands[0])"
+            default: "Bands " + role.bands.dropLast().joined(separator: ", ") + " and " + (role.bands.last ?? "")
+            }
+        return Node(
+            id: role.id.rawValue, title: role.title, href: SiteURLs.href(to: SiteURLs.path(for: role.id), from: page),
+            column: column, detail: bands)
+    }
+
+    // MARK: SVG
+
+    /// Sizes in SVG user units (CSS pixels at natural size). All integers, so the output has no float noise.
+    enum Metrics {
+        static let margin = 8
+        static let nodeWidth = 184
+        static let nodeHeight = 88
+        static let columnGap = 24
+        /// The gap between two columns when a curved arrow crosses it.
+        static let wideColumnGap = 40
+        static let rowGap = 32
+        static let lineHeight = 18
+        static let fontSize = 14
+        /// From the top of a line box to the baseline of its text.
+        static let baseline = 13
+        /// How far a curved arrow between two boxes of one column bulges out to the right.
+        static let bulge = 20
+        static let wrapWidth = 22
+        /// The widest drawing that still prints with text of at least 12px on a portrait A4 or Letter page (about
+        /// 720px of CSS width, and 14 × 720 / 840 = 12). Wider ones get the class `map-wide`.
+        static let printableWidth = 840
+        static let maxLines = 3
+    }
+
+    /// The colours used when no stylesheet restyles the drawing (NHS palette; all dark enough to print).
+    enum Palette {
+        static let link = "#005eb8"
+        static let text = "#212b32"
+        static let muted = "#4c6272"
+        static let panel = "#f0f4f5"
+        static let accent = "#007f3b"
+    }
+
+    /// The drawing as one `<svg>` element, with a trailing newline.
+    func svg() -> String {
+        let layout = Layout(self)
+        let geometry = Geometry(layout, headerLines: columns.map { Self.wrap($0.title) })
+        let marker = markerID
+        let wide = geometry.width > Metrics.printableWidth ? " map-wide" : ""
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"route-map\(wide)\""
+        out += " aria-label=\"\(HTML.escape(label))\" viewBox=\"0 0 \(geometry.width) \(geometry.height)\""
+        out += " width=\"\(geometry.width)\" height=\"\(geometry.height)\">\n"
+        out += "<defs><marker id=\"\(marker)\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"10\""
+        out += " markerHeight=\"10\" markerUnits=\"userSpaceOnUse\" orient=\"auto\">"
+        out += "<path class=\"map-arrowhead\" d=\"M0 0L10 5L0 10z\" fill=\"\(Palette.muted)\"/></marker></defs>\n"
+
+        out += "<g class=\"map-stages\">\n"
+        for (column, lines) in geometry.headerLines.enumerated() {
+            let left = geometry.columnX[column]
+            let centre = left + Metrics.nodeWidth / 2
+            let first = Metrics.margin + (geometry.headerLineCount - lines.count) * Metrics.lineHeight + Metrics.baseline
+            out += "<a class=\"map-stage\" href=\"\(HTML.escape(columns[column].href))\">"
+            out += "<title>\(HTML.escape(columns[column].title))</title>"
+            out += "<text class=\"map-stage-title\" x=\"\(centre)\" y=\"\(first)\" text-anchor=\"middle\""
+            out += " font-size=\"\(Metrics.fontSize)\" font-weight=\"700\" fill=\"\(Palette.link)\" text-decoration=\"underline\">"
+            out += tspans(lines, x: centre, firstBaseline: first)
+            out += "</text></a>\n"
+            out += "<line class=\"map-rule\" x1=\"\(left)\" y1=\"\(geometry.ruleY)\" x2=\"\(left + Metrics.nodeWidth)\""
+            out += " y2=\"\(geometry.ruleY)\" stroke=\"\(Palette.accent)\" stroke-width=\"3\" aria-hidden=\"true\"/>\n"
+        }
+        out += "</g>\n"
+
+        out += "<g class=\"map-edges\" fill=\"none\" stroke=\"\(Palette.muted)\" stroke-width=\"2\" aria-hidden=\"true\">\n"
+        for path in geometry.paths {
+            out += "<path class=\"map-edge\" d=\"\(path)\" marker-end=\"url(#\(marker))\"/>\n"
+        }
+        out += "</g>\n"
+
+        out += "<g class=\"map-nodes\">\n"
+        for index in layout.visualOrder {
+            guard let box = geometry.boxes[index] else { continue }
+            out += nodeSVG(nodes[index], x: box.x, y: box.y)
+        }
+        out += "</g>\n</svg>\n"
+        return out
+    }
+
+    private func nodeSVG(_ node: Node, x: Int, y: Int) -> String {
+        let titleLines = Self.wrap(node.title)
+        let detail = node.detail.flatMap { Self.wrap($0, maxLines: 1).first }
+        let lineCount = titleLines.count + (detail == nil ? 0 : 1)
+        let firstBaseline = y + (Metrics.nodeHeight - lineCount * Metrics.lineHeight) / 2 + Metrics.baseline
+        let centre = x + Metrics.nodeWidth / 2
+        var out = "<a class=\"map-node\" href=\"\(HTML.escape(node.href))\"><title>\(HTML.escape(node.title))</title>"
+        out += "<rect class=\"map-box\" x=\"\(x)\" y=\"\(y)\" width=\"\(Metrics.nodeWidth)\" height=\"\(Metrics.nodeHeight)\""
+        out += " rx=\"4\" fill=\"\(Palette.panel)\" stroke=\"\(Palette.link)\" stroke-width=\"2\"/>"
+        if !titleLines.isEmpty {
+            out += "<text class=\"map-title\" x=\"\(centre)\" y=\"\(firstBaseline)\" text-anchor=\"middle\""
+            out += " font-size=\"\(Metrics.fontSize)\" fill=\"\(Palette.link)\">"
+            out += tspans(titleLines, x: centre, firstBaseline: firstBaseline)
+            out += "</text>"
+        }
+        if let detail {
+            let baseline = firstBaseline + titleLines.count * Metrics.lineHeight
+            out += "<text class=\"map-detail\" x=\"\(centre)\" y=\"\(baseline)\" text-anchor=\"middle\""
+            out += " font-size=\"\(Metrics.fontSize)\" fill=\"\(Palette.text)\">\(HTML.escape(detail))</text>"
+        }
+        out += "</a>\n"
+        return out
+    }
+
+    private func tspans(_ lines: [String], x: Int, firstBaseline: Int) -> String {
+        lines.enumerated().map { index, line in
+            "<tspan x=\"\(x)\" y=\"\(firstBaseline + index * Metrics.lineHeight)\">\(HTML.escape(line))</tspan>"
+        }.joined()
+    }
+
+    /// Positions in user units, and the arrows as path data.
+    ///
+    /// Arrows run from the right edge of a box to the left edge of a box in a later column (a curve when the
+    /// rows differ; the reverse for a move back), and straight down (or up) between boxes of one column with
+    /// none between them. Between boxes of one column with others between them, an arrow curves out to one side
+    /// and back: the side with fewer other arrow ends on it, the right on a tie. Where several arrows meet one
+    /// side of a box, their ends are spread along it in the order of the boxes at their other ends, so they
+    /// neither share a point nor cross there; an arrow to a box on the same row keeps the middle and stays level.
+    /// A gap between columns that a curve crosses is wider.
+    struct Geometry {
+        struct Box: Hashable {
+            var x: Int
+            var y: Int
+        }
+
+        var headerLines: [[String]]
+        var headerLineCount: Int
+        var ruleY: Int
+        var columnX: [Int] = []
+        /// By index in `nodes`.
+        var boxes: [Int: Box] = [:]
+        var paths: [String] = []
+        var width = 0
+        var height = 0
+
+        private enum Side: Hashable { case left, right }
+        private struct Port: Hashable {
+            var node: Int
+            var side: Side
+        }
+        /// How one arrow is drawn: between two sides (`start` and `end`), or straight up or down when both are nil.
+        private struct Route {
+            var from: Int
+            var to: Int
+            var start: Port?
+            var end: Port?
+        }
+
+        init(_ layout: Layout, headerLines: [[String]]) {
+            self.headerLines = headerLines
+            headerLineCount = max(1, headerLines.map(\.count).max() ?? 1)
+            ruleY = Metrics.margin + headerLineCount * Metrics.lineHeight + 6
+            let top = ruleY + 18
+            let columnCount = max(1, layout.columnCount)
+            let rowCount = max(1, layout.rowCount)
+            let occupied = Set(layout.places.values)
+
+            // Sides first: arrows across columns, then loops on the quieter side of their column.
+            var routes: [Route] = []
+            var loops: [Int] = []
+            var sideUse: [Port: Int] = [:]
+            var busy = Array(repeating: false, count: columnCount)
+            for (from, to) in layout.edges {
+                guard let source = layout.places[from], let target = layout.places[to] else { continue }
+                if source.column != target.column {
+                    let forward = target.column > source.column
+                    let start = Port(node: from, side: forward ? .right : .left)
+                    let end = Port(node: to, side: forward ? .left : .right)
+                    sideUse[start, default: 0] += 1
+                    sideUse[end, default: 0] += 1
+                    if source.row != target.row {
+                        for gap in min(source.column, target.column)..<max(source.column, target.column) { busy[gap] = true }
+                    }
+                    routes.append(Route(from: from, to: to, start: start, end: end))
+                    continue
+                }
+                let between = min(source.row, target.row) + 1..<max(source.row, target.row)
+                if between.allSatisfy({ !occupied.contains(Layout.Place(column: source.column, row: $0)) }) {
+                    routes.append(Route(from: from, to: to, start: nil, end: nil))
+                } else {
+                    loops.append(routes.count)
+                    routes.append(Route(from: from, to: to, start: nil, end: nil))
+                }
+            }
+            var extraLeft = 0
+            var extraRight = 0
+            for number in loops {
+                let route = routes[number]
+                let column = layout.places[route.from]?.column ?? 0
+                func use(_ side: Side) -> Int {
+                    (sideUse[Port(node: route.from, side: side)] ?? 0) + (sideUse[Port(node: route.to, side: side)] ?? 0)
+                }
+                let side: Side = use(.left) < use(.right) ? .left : .right
+                routes[number].start = Port(node: route.from, side: side)
+                routes[number].end = Port(node: route.to, side: side)
+                switch side {
+                case .left where column == 0: extraLeft = Metrics.bulge
+                case .left: busy[column - 1] = true
+                case .right where column == columnCount - 1: extraRight = Metrics.bulge
+                case .right: busy[column] = true
+                }
+            }
+
+            var x = Metrics.margin + extraLeft
+            for column in 0..<columnCount {
+                columnX.append(x)
+                x += Metrics.nodeWidth + (busy[column] ? Metrics.wideColumnGap : Metrics.columnGap)
+            }
+            width = x - (busy[columnCount - 1] ? Metrics.wideColumnGap : Metrics.columnGap) + extraRight + Metrics.margin
+            height = top + rowCount * Metrics.nodeHeight + (rowCount - 1) * Metrics.rowGap + Metrics.margin
+            for (index, place) in layout.places {
+                boxes[index] = Box(x: columnX[place.column], y: top + place.row * (Metrics.nodeHeight + Metrics.rowGap))
+            }
+
+            // Where along each side each arrow end goes.
+            var ends: [Port: [(route: Int, other: Int)]] = [:]
+            for (number, route) in routes.enumerated() {
+                if let start = route.start { ends[start, default: []].append((number, route.to)) }
+                if let end = route.end { ends[end, default: []].append((number, route.from)) }
+            }
+            var portY: [Port: [Int: Int]] = [:]
+            for (port, list) in ends {
+                let sorted = list.sorted {
+                    let left = boxes[$0.other] ?? Box(x: 0, y: 0)
+                    let right = boxes[$1.other] ?? Box(x: 0, y: 0)
+                    return (left.y, left.x, $0.route) < (right.y, right.x, $1.route)
+                }
+                let boxY = boxes[port.node]?.y ?? 0
+                let level = sorted.firstIndex { boxes[$0.other]?.y == boxY && boxes[$0.other]?.x != boxes[port.node]?.x }
+                portY[port] = Self.spread(sorted.map(\.route), level: level, top: boxY)
+            }
+
+            for (number, route) in routes.enumerated() {
+                guard let source = boxes[route.from], let target = boxes[route.to] else { continue }
+                guard let start = route.start, let end = route.end else {
+                    let centre = source.x + Metrics.nodeWidth / 2
+                    if target.y > source.y {
+                        paths.append("M\(centre) \(source.y + Metrics.nodeHeight)L\(centre) \(target.y)")
+                    } else {
+                        paths.append("M\(centre) \(source.y)L\(centre) \(target.y + Metrics.nodeHeight)")
+                    }
+                    continue
+                }
+                let startX = start.side == .right ? source.x + Metrics.nodeWidth : source.x
+                let endX = end.side == .right ? target.x + Metrics.nodeWidth : target.x
+                let startY = portY[start]?[number] ?? source.y
+                let endY = portY[end]?[number] ?? target.y
+                if start.side == end.side {
+                    let outX = start.side == .right ? startX + Metrics.bulge : startX - Metrics.bulge
+                    paths.append("M\(startX) \(startY)C\(outX) \(startY) \(outX) \(endY) \(endX) \(endY)")
+                } else if startY == endY {
+                    paths.append("M\(startX) \(startY)L\(endX) \(endY)")
+                } else {
+                    let middle = (startX + endX) / 2
+                    paths.append("M\(startX) \(startY)C\(middle) \(startY) \(middle) \(endY) \(endX) \(endY)")
+                }
+            }
+        }
+
+        /// Ys along one side of a box for the arrow ends `routes` (sorted top to bottom by their other ends), 14
+        /// apart and clear of the corners. The end at index `level` (an arrow to a box on the same row) is at the
+        /// middle, so that arrow stays straight; without one, the ends are centred on the middle.
+        private static func spread(_ routes: [Int], level: Int?, top: Int) -> [Int: Int] {
+            let middle = top + Metrics.nodeHeight / 2
+            let room = Metrics.nodeHeight / 2 - 8
+            // Offsets from the middle in half-steps: centred on the level end, or on the middle of the list.
+            let pivot = level.map { 2 * $0 } ?? routes.count - 1
+            let reach = max(pivot, 2 * (routes.count - 1) - pivot, 1)
+            let halfStep = min(7, room / reach)
+            var result: [Int: Int] = [:]
+            for (position, route) in routes.enumerated() { result[route] = middle + (2 * position - pivot) * halfStep }
+            return result
+        }
+    }
+
+    /// The arrowhead marker's id: a slug of the label for readability, and a hash of the label and node ids so
+    /// that two maps on one page never share an id even when their labels slug alike.
+    var markerID: String {
+        var slug = ""
+        for scalar in label.lowercased().unicodeScalars {
+            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+                slug.unicodeScalars.append(scalar)
+            } else if !slug.isEmpty, !slug.hasSuffix("-") {
+                slug += "-"
+            }
+        }
+        while slug.hasSuffix("-") { slug.removeLast() }
+        slug = String(slug.prefix(40))
+        while slug.hasSuffix("-") { slug.removeLast() }
+        var hash: UInt32 = 2_166_136_261
+        for byte in ([label] + nodes.map(\.id)).joined(separator: "\u{0}").utf8 {
+            hash = (hash ^ UInt32(byte)) &* 16_777_619
+        }
+        let hex = String(hash, radix: 16)
+        let padded = String(repeating: "0", count: max(0, 8 - hex.count)) + hex
+        return "map-arrow-" + (slug.isEmpty ? "" : slug + "-") + padded
+    }
+
+    // MARK: Text
+
+    /// Wraps `text` by words onto at most `maxLines` lines of about `width` characters. A word longer than a line
+    /// is cut, and text that does not fit ends with an ellipsis.
+    static func wrap(_ text: String, width: Int = Metrics.wrapWidth, maxLines: Int = Metrics.maxLines) -> [String] {
+        let width = max(2, width)
+        let words = text.split(whereSeparator: \.isWhitespace).map { word in
+            word.count > width ? String(word.prefix(width - 1)) + "…" : String(word)
+        }
+        var lines: [String] = []
+        for word in words {
+            if let last = lines.last, last.count + 1 + word.count <= width {
+                lines[lines.count - 1] = last + " " + word
+            } else {
+                lines.append(word)
+            }
+        }
+        guard lines.count > maxLines, maxLines > 0 else { return lines }
+        var kept = Array(lines.prefix(maxLines))
+        var last = kept[maxLines - 1].split(separator: " ").map(String.init)
+        while last.count > 1, last.joined(separator: " ").count + 1 > width { last.removeLast() }
+        var line = last.joined(separator: " ")
+        if line.count + 1 > width { line = String(line.prefix(width - 1)) }
+        if line.hasSuffix("…") { line.removeLast() }
+        kept[maxLines - 1] = line + "…"
+        return kept
+    }
+
+    /// A text version of the map, as escaped HTML. A map whose arrows join its nodes one after another (a route)
+    /// gives an ordered list of the steps with their stages; any other map gives a list of "X leads to Y"
+    /// sentences, one per role with arrows out of it, in visual order. Empty when there is nothing to say.
+    func textAlternative() -> String {
+        let isChain =
+            !nodes.isEmpty && edges.count == nodes.count - 1
+            && zip(edges, zip(nodes, nodes.dropFirst())).allSatisfy { $0.from == $1.0.id && $0.to == $1.1.id }
+        if isChain {
+            let items = nodes.map { node -> String in
+                let stage = columns.indices.contains(node.column) ? " (\(HTML.escape(columns[node.column].title)))" : ""
+                return "<li>\(HTML.escape(node.title))\(stage)</li>\n"
+            }
+            return "<ol class=\"map-text\">\n" + items.joined() + "</ol>\n"
+        }
+        let layout = Layout(self)
+        var targets: [Int: [Int]] = [:]
+        for (from, to) in layout.edges { targets[from, default: []].append(to) }
+        let items = layout.visualOrder.compactMap { index -> String? in
+            guard let next = targets[index], !next.isEmpty else { return nil }
+            let names = next.map { HTML.escape(nodes[$0].title) }
+            let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "")
+            return "<li>\(HTML.escape(nodes[index].title)) leads to \(list).</li>\n"
+        }
+        guard !items.isEmpty else { return "" }
+        return "<ul class=\"map-text\">\n" + items.joined() + "</ul>\n"
+    }
+
+    // MARK: Layout
+
+    /// Where each node goes. Columns are filled left to right; in each column, a node goes on the row of its
+    /// nearest already-placed predecessor (one row below it when that predecessor is in the same column), or on
+    /// the first free row below that. Nodes without a placed predecessor fill the free rows from the top. Ties
+    /// keep input order. So a route reads as a staircase with level arrows, and revisiting a stage steps down.
+    struct Layout {
+        struct Place: Hashable {
+            var column: Int
+            var row: Int
+        }
+
+        /// By index in `nodes`; nil for a node whose id repeats an earlier one (it is not drawn).
+        var places: [Int: Place] = [:]
+        /// Drawable edges as node indices, in input order, without repeats, self-loops or unknown ids.
+        var edges: [(Int, Int)] = []
+        var columnCount = 0
+        var rowCount = 0
+        /// Indices of drawn nodes by column, then row.
+        var visualOrder: [Int] = []
+
+        init(_ map: RouteMap) {
+            var indexByID: [String: Int] = [:]
+            for (index, node) in map.nodes.enumerated() where indexByID[node.id] == nil { indexByID[node.id] = index }
+            let drawn = map.nodes.indices.filter { indexByID[map.nodes[$0].id] == $0 }
+            func column(_ index: Int) -> Int { max(0, map.nodes[index].column) }
+            columnCount = max(map.columns.count, (drawn.map(column).max() ?? -1) + 1)
+
+            var predecessors: [Int: [Int]] = [:]
+            var seen = Set<[Int]>()
+            for edge in map.edges {
+                guard let from = indexByID[edge.from], let to = indexByID[edge.to], from != to,
+                    seen.insert([from, to]).inserted
+                else { continue }
+                edges.append((from, to))
+                predecessors[to, default: []].append(from)
+            }
+
+            var rows: [Int: Int] = [:]
+            for current in 0..<columnCount {
+                var pending = drawn.filter { column($0) == current }
+                var occupied = Set<Int>()
+                func wanted(_ index: Int) -> Int? {
+                    (predecessors[index] ?? []).compactMap { predecessor in
+                        rows[predecessor].map { column(predecessor) == current ? $0 + 1 : $0 }
+                    }.min()
+                }
+                while let fallback = pending.first {
+                    let ready = pending.filter { index in
+                        (predecessors[index] ?? []).allSatisfy { column($0) != current || rows[$0] != nil }
+                    }
+                    let chosen =
+                        (ready.isEmpty ? [fallback] : ready).min {
+                            (wanted($0) ?? Int.max, $0) < (wanted($1) ?? Int.max, $1)
+                        } ?? fallback
+                    var row = wanted(chosen) ?? 0
+                    while occupied.contains(row) { row += 1 }
+                    occupied.insert(row)
+                    rows[chosen] = row
+                    places[chosen] = Place(column: current, row: row)
+                    pending.removeAll { $0 == chosen }
+                }
+            }
+            rowCount = (places.values.map(\.row).max() ?? -1) + 1
+            visualOrder = drawn.sorted {
+                let left = places[$0] ?? Place(column: 0, row: 0)
+                let right = places[$1] ?? Place(column: 0, row: 0)
+                return (left.column, left.row, $0) < (right.column, right.row, $1)
+            }
+        }
+    }
+}
