@@ -268,7 +268,7 @@ _TEST_ORDER = ["test_stays_offline", "test_no_console_errors", "test_axe", "test
 def pytest_collection_modifyitems(session, config, items) -> None:
     pages = {p: i for i, p in enumerate(config.stash[_PAGES_KEY])}
     here = Path(__file__).parent
-    slots = [i for i, item in enumerate(items) if here in Path(str(item.fspath)).parents]
+    slots = [i for i, item in enumerate(items) if here in Path(item.path).parents]
 
     def key(item):
         callspec = getattr(item, "callspec", None)

