@@ -31,6 +31,8 @@ public struct BuildReport: Sendable {
     public var diagnostics: [Diagnostic]
     public var pages = 0
     public var write: WriteSummary?
+    /// Each handout's path and size in bytes, by path.
+    public var handouts: [(path: String, bytes: Int)] = []
     public var succeeded: Bool { !diagnostics.hasErrors }
 }
 
@@ -52,18 +54,85 @@ public enum SiteBuilder {
         let (framework, templates, diagnostics) = load(options)
         let all = (diagnostics + outputProblems).sortedForDisplay()
         guard !all.hasErrors, let framework, let templates else { return BuildReport(diagnostics: all) }
-        let files = SiteRenderer(framework: framework, templates: templates).render()
-        let broken = LinkChecker.check(files + framework.assets.map { OutputFile(path: "assets/\($0.path)", contents: Data()) })
+        let contentAssets: [String: Data]
+        do {
+            contentAssets = try readAssets(framework)
+        } catch {
+            return BuildReport(diagnostics: all + [error])
+        }
+        let handouts = HandoutRenderer(framework: framework, templates: templates, contentAssets: contentAssets).render()
+        let files = SiteRenderer(framework: framework, templates: templates).render() + handouts
+        var broken = LinkChecker.check(files + framework.assets.map { OutputFile(path: "assets/\($0.path)", contents: Data()) })
+        for handout in handouts {
+            broken += LinkChecker.check([handout]).filter { !LinkChecker.isExternal($0.target) }
+        }
         if !broken.isEmpty {
             let problems = broken.map { Diagnostic.error($0.description, at: nil) }
             return BuildReport(diagnostics: (all + problems).sortedForDisplay())
         }
         do {
             let summary = try writer.write(files, copying: framework.assets)
-            return BuildReport(diagnostics: all, pages: files.count + framework.assets.count, write: summary)
+            return BuildReport(
+                diagnostics: all, pages: files.count + framework.assets.count, write: summary,
+                handouts: handouts.map { ($0.path, $0.contents.count) })
         } catch {
             return BuildReport(diagnostics: all + [.error("writing the site failed: \(error)", at: nil)])
         }
+    }
+
+    /// Writes one handout (`kind:id`, or `framework`) to `file`; returns the problems found.
+    public static func handout(_ options: BuildOptions, reference: String, to file: URL) -> BuildReport {
+        let (framework, templates, diagnostics) = load(options)
+        guard !diagnostics.hasErrors, let framework, let templates else { return BuildReport(diagnostics: diagnostics) }
+        let contentAssets: [String: Data]
+        do {
+            contentAssets = try readAssets(framework)
+        } catch {
+            return BuildReport(diagnostics: diagnostics + [error])
+        }
+        let renderer = HandoutRenderer(framework: framework, templates: templates, contentAssets: contentAssets)
+        let output: OutputFile
+        if reference == "framework" {
+            output = OutputFile(path: HandoutRenderer.frameworkPath, contents: Data(renderer.renderFramework().utf8))
+        } else {
+            let parts = reference.split(separator: ":", maxSplits: 1).map(String.init)
+            let kinds = HandoutRenderer.kinds.map(\.rawValue)
+            guard parts.count == 2, let kind = EntryKind(rawValue: parts[0]), HandoutRenderer.kinds.contains(kind) else {
+                let hint = Suggestions.hint(for: parts.first ?? "", in: kinds)
+                return BuildReport(
+                    diagnostics: diagnostics + [
+                        .error(
+                            "'\(reference)' is not a handout: use framework or kind:id with kind one of \(kinds.joined(separator: ", "))\(hint)",
+                            at: nil)
+                    ])
+            }
+            guard let file = renderer.render(EntryRef(kind, parts[1])) else {
+                let ids = framework.ids(of: kind)
+                return BuildReport(
+                    diagnostics: diagnostics + [
+                        .error("unknown \(kind.rawValue) '\(parts[1])'\(Suggestions.hint(for: parts[1], in: ids))", at: nil)
+                    ])
+            }
+            output = file
+        }
+        do {
+            try output.contents.write(to: file, options: .atomic)
+        } catch {
+            return BuildReport(diagnostics: diagnostics + [.error("cannot write '\(file.path)': \(error.localizedDescription)", at: nil)])
+        }
+        return BuildReport(diagnostics: diagnostics, pages: 1, handouts: [(file.path, output.contents.count)])
+    }
+
+    /// Reads the bytes of content assets (for handouts, which inline images).
+    private static func readAssets(_ framework: Framework) throws(Diagnostic) -> [String: Data] {
+        var data: [String: Data] = [:]
+        for asset in framework.assets {
+            guard let bytes = try? Data(contentsOf: URL(fileURLWithPath: asset.sourcePath)) else {
+                throw Diagnostic.error("cannot read this asset", at: SourceLocation(path: asset.sourcePath))
+            }
+            data[asset.path] = bytes
+        }
+        return data
     }
 
     static func load(_ options: BuildOptions) -> (Framework?, TemplateSet?, [Diagnostic]) {

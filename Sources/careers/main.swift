@@ -11,7 +11,7 @@ struct Careers: ParsableCommand {
             Reads Markdown files with YAML front matter from a content folder, fills the Mustache templates \
             in a templates folder, and writes a linked static website that works from any host or straight from disk.
             """,
-        subcommands: [Build.self, Check.self],
+        subcommands: [Build.self, Check.self, Handout.self],
         defaultSubcommand: Build.self
     )
 }
@@ -64,6 +64,12 @@ struct Build: ParsableCommand {
         print(
             "Built \(report.pages) files in \(String(format: "%.2f", seconds)) s: \(write.written) written, "
                 + "\(write.unchanged) unchanged, \(write.removed) removed\(Reporter.warningSuffix(report.diagnostics)).")
+        if let largest = report.handouts.max(by: { $0.bytes < $1.bytes }) {
+            let total = report.handouts.reduce(0) { $0 + $1.bytes }
+            print(
+                "Handouts: \(report.handouts.count) files, \(Reporter.size(total)) in all; largest \(largest.path) "
+                    + "(\(Reporter.size(largest.bytes))).")
+        }
     }
 }
 
@@ -97,6 +103,10 @@ enum Reporter {
         let errors = diagnostics.errorCount
         FileHandle.standardError.write(
             Data("\(errors) error\(errors == 1 ? "" : "s")\(warningSuffix(diagnostics)); nothing was written.\n".utf8))
+    }
+
+    static func size(_ bytes: Int) -> String {
+        bytes >= 1_000_000 ? String(format: "%.1f MB", Double(bytes) / 1_000_000) : "\((bytes + 500) / 1000) KB"
     }
 
     static func warningSuffix(_ diagnostics: [Diagnostic]) -> String {

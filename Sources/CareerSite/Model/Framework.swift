@@ -126,6 +126,19 @@ public struct Framework: Sendable {
     public func route(_ id: RouteID) -> Route? { routeIndex[id].map { routes[$0] } }
     public func page(_ id: PageID) -> Page? { pageIndex[id].map { pages[$0] } }
 
+    /// The ids of every entry of a kind, for suggestions.
+    public func ids(of kind: EntryKind) -> [String] {
+        switch kind {
+        case .stage: stages.map(\.id.rawValue)
+        case .domain: domains.map(\.id.rawValue)
+        case .capability: capabilities.map(\.id.rawValue)
+        case .profession: professions.map(\.id.rawValue)
+        case .role: roles.map(\.id.rawValue)
+        case .route: routes.map(\.id.rawValue)
+        case .page: pages.map(\.id.rawValue)
+        }
+    }
+
     /// Roles at a stage, in display order.
     public func roles(at stage: StageID) -> [Role] { rolesByStage[stage] ?? [] }
     /// Roles in a profession, in display order.

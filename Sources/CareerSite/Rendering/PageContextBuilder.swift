@@ -6,8 +6,10 @@ struct PageContextBuilder {
     let templates: TemplateSet
     /// This page's site-root-relative path; every href is made relative to it.
     let path: String
+    /// Whether the page is for the site, or a self-contained handout (different layout, no site-only links).
+    var handout = false
 
-    private typealias Context = [String: Any]
+    typealias Context = [String: Any]
 
     // MARK: Shared pieces
 
@@ -79,7 +81,15 @@ struct PageContextBuilder {
         for (key, value) in context {
             if let list = value as? [Any] { context["has_" + key] = !list.isEmpty }
         }
+        if handout {
+            context["handout"] = true
+        } else if let kind = handoutKind(template) {
+            context["handout_href"] = href(HandoutRenderer.path(kind, id: String(path.split(separator: "/").last?.dropLast(5) ?? "")))
+        }
         let content = templates.render(template, context.merging(common(section: section)) { current, _ in current })
+        if handout {
+            return HandoutRenderer.wrap(content, title: title, description: description, common: commonContext(), templates: templates)
+        }
         var layout = common(section: section)
         layout["title"] = title
         layout["page_title"] = title == siteName ? title : "\(title) – \(siteName)"
@@ -92,7 +102,20 @@ struct PageContextBuilder {
         return templates.render("layout", layout)
     }
 
+    private func handoutKind(_ template: String) -> EntryKind? {
+        switch template {
+        case "stage": .stage
+        case "role": .role
+        case "route": .route
+        case "profession": .profession
+        default: nil
+        }
+    }
+
     private var siteName: String { framework.info.shortTitle ?? framework.info.title }
+
+    /// The values every page and handout shares (site title, edition, date, status, navigation).
+    func commonContext() -> [String: Any] { common(section: nil) }
 
     private func common(section: String?) -> Context {
         let info = framework.info
@@ -155,6 +178,7 @@ struct PageContextBuilder {
             "routes": framework.routes.map(routeItem), "professions": professions,
             "matrix_href": href(SiteURLs.matrix), "roles_href": href(SiteURLs.index(of: .role)),
             "json_href": href(DataExport.jsonPath), "csv_href": href(DataExport.csvPath),
+            "framework_handout_href": href(HandoutRenderer.frameworkPath),
             "settings_href": href(SiteURLs.settingsIndex),
             "counts": [
                 "stages": framework.stages.count, "capabilities": framework.capabilities.count,
@@ -241,6 +265,7 @@ struct PageContextBuilder {
         if let regulator = profession.regulator { context["regulator"] = regulator }
         if let map = RouteMap.profession(profession.id, in: framework, from: path) {
             context["map"] = map.svg()
+            context["map_wide"] = map.isWide
             context["map_text"] = map.textAlternative()
         }
         return page(
@@ -283,7 +308,9 @@ struct PageContextBuilder {
             return item
         }
         var context: Context = ["summary": route.summary, "body": html(route.body), "steps": steps]
-        context["map"] = RouteMap.route(route, in: framework, from: path).svg()
+        let map = RouteMap.route(route, in: framework, from: path)
+        context["map"] = map.svg()
+        context["map_wide"] = map.isWide
         if let id = route.profession, let profession = framework.profession(id) {
             context["profession"] = link(profession.title, SiteURLs.path(for: id))
         }
@@ -469,6 +496,115 @@ struct PageContextBuilder {
         return page(
             "index", title: title, description: intro, breadcrumbs: [homeCrumb], section: section,
             extra.merging(["intro": intro, "groups": groups]) { current, _ in current })
+    }
+}
+
+extension PageContextBuilder {
+    /// The whole framework as one handout: every section, with links between entries as anchors.
+    func frameworkHandout() -> String {
+        func body(_ text: RichText, _ kind: EntryKind, _ id: String) -> String {
+            SiteURLs.prefixHeadingIDs(in: SiteURLs.resolveLinksToAnchors(in: text.html), prefix: SiteURLs.anchor(kind, id), demote: 2)
+        }
+        func inline(_ text: RichText) -> String { SiteURLs.resolveLinksToAnchors(in: text.html) }
+        func ref(_ kind: EntryKind, _ id: String, _ title: String) -> Context {
+            ["title": title, "anchor": SiteURLs.anchor(kind, id)]
+        }
+        func bands(_ list: [String]) -> String {
+            list.isEmpty ? "" : (list.count == 1 ? "Band \(list[0])" : "Bands " + list.joined(separator: ", "))
+        }
+        let stages: [Context] = framework.stages.map { stage in
+            var item = ref(.stage, stage.id.rawValue, stage.title)
+            item["order"] = stage.order
+            item["summary"] = stage.summary
+            item["bands"] = bands(stage.bands)
+            if let level = stage.level { item["level"] = level }
+            item["body"] = body(stage.body, .stage, stage.id.rawValue)
+            item["roles"] = framework.roles(at: stage.id).map { ref(.role, $0.id.rawValue, $0.title) }
+            item["has_roles"] = !framework.roles(at: stage.id).isEmpty
+            return item
+        }
+        let domains: [Context] = framework.domains.map { domain in
+            var item = ref(.domain, domain.id.rawValue, domain.title)
+            item["summary"] = domain.summary
+            item["body"] = body(domain.body, .domain, domain.id.rawValue)
+            item["capabilities"] = framework.capabilities(in: domain.id).map { capability -> Context in
+                var entry = ref(.capability, capability.id.rawValue, capability.title)
+                if let code = capability.code { entry["code"] = code }
+                entry["summary"] = capability.summary
+                entry["levels"] = framework.stages.compactMap { stage -> Context? in
+                    guard let text = capability.levels[stage.id] else { return nil }
+                    return ["stage": stage.title, "descriptor": inline(text)]
+                }
+                entry["body"] = body(capability.body, .capability, capability.id.rawValue)
+                return entry
+            }
+            return item
+        }
+        let professions: [Context] = framework.professions.map { profession in
+            var item = ref(.profession, profession.id.rawValue, profession.title)
+            item["summary"] = profession.summary
+            if let regulator = profession.regulator { item["regulator"] = regulator }
+            item["body"] = body(profession.body, .profession, profession.id.rawValue)
+            item["roles"] = framework.roles(in: profession.id).map { ref(.role, $0.id.rawValue, $0.title) }
+            return item
+        }
+        let roleGroups: [Context] = framework.stages.compactMap { stage in
+            let roles = framework.roles(at: stage.id)
+            guard !roles.isEmpty else { return nil }
+            return [
+                "stage": ref(.stage, stage.id.rawValue, stage.title),
+                "roles": roles.map { role -> Context in
+                    var item = ref(.role, role.id.rawValue, role.title)
+                    item["summary"] = role.summary
+                    item["bands"] = bands(role.bands)
+                    item["settings"] = role.settings.joined(separator: ", ")
+                    if let profession = framework.profession(role.profession) {
+                        item["profession"] = ref(.profession, profession.id.rawValue, profession.title)
+                    }
+                    if let entry = role.entry { item["entry"] = inline(entry) }
+                    item["capabilities"] = role.capabilities.compactMap { framework.capability($0) }.map { capability -> Context in
+                        var entry = ref(.capability, capability.id.rawValue, capability.title)
+                        if let code = capability.code { entry["code"] = code }
+                        return entry
+                    }
+                    item["next"] = role.next.compactMap { framework.role($0) }.map { ref(.role, $0.id.rawValue, $0.title) }
+                    item["has_next"] = !role.next.isEmpty
+                    item["has_capabilities"] = !role.capabilities.isEmpty
+                    item["body"] = body(role.body, .role, role.id.rawValue)
+                    return item
+                },
+            ]
+        }
+        let routes: [Context] = framework.routes.map { route in
+            var item = ref(.route, route.id.rawValue, route.title)
+            item["summary"] = route.summary
+            item["steps"] = route.steps.enumerated().compactMap { index, step -> Context? in
+                guard let role = framework.role(step.role) else { return nil }
+                var entry = ref(.role, role.id.rawValue, role.title)
+                entry["number"] = index + 1
+                if let via = step.via { entry["via"] = via }
+                if let stage = framework.stage(role.stage) { entry["stage"] = stage.title }
+                return entry
+            }
+            item["body"] = body(route.body, .route, route.id.rawValue)
+            return item
+        }
+        let pages: [Context] = framework.pages.map { page in
+            var item = ref(.page, page.id.rawValue, page.title)
+            item["body"] = body(page.body, .page, page.id.rawValue)
+            return item
+        }
+        var context: Context = [
+            "introduction": SiteURLs.prefixHeadingIDs(
+                in: SiteURLs.resolveLinksToAnchors(in: framework.info.introduction.html), prefix: "introduction", demote: 1),
+            "stages": stages, "domains": domains, "professions": professions, "role_groups": roleGroups, "routes": routes,
+            "pages": pages, "handout": true, "title": framework.info.title,
+        ]
+        if let base = framework.info.baseURL { context["base_url"] = base }
+        let content = templates.render("handout-framework", context)
+        return HandoutRenderer.wrap(
+            content, title: framework.info.title, description: "The whole framework in one file.", common: commonContext(),
+            templates: templates)
     }
 }
 

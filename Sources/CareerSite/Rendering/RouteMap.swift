@@ -139,6 +139,9 @@ struct RouteMap: Sendable, Hashable {
         static let accent = "#007f3b"
     }
 
+    /// Whether the drawing is too wide to print legibly on portrait A4 (print styles then show the text instead).
+    var isWide: Bool { Geometry(Layout(self), headerLines: columns.map { Self.wrap($0.title) }).width > Metrics.printableWidth }
+
     /// The drawing as one `<svg>` element, with a trailing newline.
     func svg() -> String {
         let layout = Layout(self)

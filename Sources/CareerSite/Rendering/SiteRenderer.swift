@@ -28,7 +28,7 @@ public struct SiteRenderer: Sendable {
 
     public func render(parallel: Bool = true) -> [OutputFile] {
         let jobs = pageJobs()
-        let results = ResultBuffer(count: jobs.count)
+        let results = ConcurrentResults<OutputFile>(count: jobs.count)
         let work: @Sendable (Int) -> Void = { [framework, templates] index in
             let job = jobs[index]
             let builder = PageContextBuilder(framework: framework, templates: templates, path: job.path)
@@ -78,26 +78,6 @@ public struct SiteRenderer: Sendable {
         jobs += framework.routes.map { route in PageJob(path: SiteURLs.path(for: route.id)) { $0.route(route) } }
         jobs += framework.pages.map { page in PageJob(path: SiteURLs.path(for: page.id)) { $0.page(page) } }
         return jobs
-    }
-}
-
-/// Collects results from parallel workers; each index is written exactly once.
-private final class ResultBuffer: @unchecked Sendable {
-    private var storage: [OutputFile?]
-    private let lock = NSLock()
-
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ file: OutputFile) {
-        lock.lock()
-        storage[index] = file
-        lock.unlock()
-    }
-
-    var values: [OutputFile] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage.compactMap { $0 }
     }
 }
 

@@ -35,6 +35,65 @@ enum SiteURLs {
         rootPrefix(from: page) + target
     }
 
+    /// The anchor of an entry's section in the whole-framework handout (`role-district-nurse`).
+    static func anchor(_ kind: EntryKind, _ id: String) -> String { "\(kind.rawValue)-\(id)" }
+
+    /// Replaces the link placeholders with anchors in one document: `#kind-id`, or `#kind-id--fragment`
+    /// (headings inside an entry's body are prefixed the same way by `prefixHeadingIDs`).
+    static func resolveLinksToAnchors(in html: String) -> String {
+        guard html.contains(LinkRules.placeholderScheme) else { return html }
+        var result = ""
+        var rest = html[...]
+        let marker = "href=\"" + LinkRules.placeholderScheme
+        while let range = rest.range(of: marker) {
+            result += rest[..<range.lowerBound]
+            let target = rest[range.upperBound...]
+            let value = target.prefix { $0 != "\"" }
+            rest = target.dropFirst(value.count)
+            let kindName = value.prefix { $0 != "/" }
+            let afterKind = value.dropFirst(kindName.count + 1)
+            let id = afterKind.prefix { $0 != "#" }
+            let fragment = afterKind.dropFirst(id.count).dropFirst()
+            if let kind = EntryKind(rawValue: String(kindName)) {
+                result += "href=\"#" + anchor(kind, String(id)) + (fragment.isEmpty ? "" : "--" + fragment)
+            } else {
+                result += "href=\"" + (kindName == "asset" ? "assets/" + afterKind : "")
+            }
+        }
+        result += rest
+        return result
+    }
+
+    /// Prefixes the ids of headings in rendered Markdown (`<h2 id="pay">` -> `<h2 id="role-x--pay">`) and
+    /// moves them `demote` levels down, so many bodies can share one document.
+    static func prefixHeadingIDs(in html: String, prefix: String, demote: Int) -> String {
+        guard html.contains("<h") else { return html }
+        var result = ""
+        var rest = html[...]
+        while let open = rest.range(of: "<h") ?? nil, let close = rest[open.lowerBound...].range(of: ">") {
+            let tag = rest[open.lowerBound..<close.upperBound]
+            result += rest[..<open.lowerBound]
+            rest = rest[close.upperBound...]
+            guard let digit = tag.dropFirst(2).first, let level = Int(String(digit)), (1...6).contains(level),
+                tag.dropFirst(3).first == " " || tag.dropFirst(3).first == ">"
+            else {
+                result += tag
+                continue
+            }
+            let newLevel = min(level + demote, 6)
+            var attributes = String(tag.dropFirst(3).dropLast())
+            attributes = attributes.replacingOccurrences(of: " id=\"", with: " id=\"\(prefix)--")
+            result += "<h\(newLevel)\(attributes)>"
+            if let end = rest.range(of: "</h\(level)>") {
+                result += rest[..<end.lowerBound]
+                result += "</h\(newLevel)>"
+                rest = rest[end.upperBound...]
+            }
+        }
+        result += rest
+        return result
+    }
+
     /// Replaces the link placeholders in rendered Markdown with hrefs relative to `page`.
     static func resolveLinks(in html: String, from page: String) -> String {
         guard html.contains(LinkRules.placeholderScheme) else { return html }

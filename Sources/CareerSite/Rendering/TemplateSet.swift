@@ -107,6 +107,12 @@ public struct TemplateSet: Sendable {
         return try TemplateSet(templates: templates, assets: assets, displayRoot: displayRoot)
     }
 
+    /// The site and handout stylesheets as one string, for a handout's `<style>` element.
+    var inlineStylesheet: String {
+        ["site.css", "handout.css"].compactMap { assets[$0] }.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n")
+            .replacingOccurrences(of: "</", with: "<\\/")
+    }
+
     /// Renders a named template with a context of dictionaries, arrays, strings, numbers and booleans.
     ///
     /// Empty strings are removed first, so `{{#field}}…{{/field}}` shows only when the field has text.

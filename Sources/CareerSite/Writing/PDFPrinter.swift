@@ -1,0 +1,67 @@
+import Foundation
+
+/// Prints an HTML file to PDF with a headless Chromium, when one is installed.
+public enum PDFPrinter {
+    /// Where to look for a browser, in order; `CHROMIUM` in the environment comes first.
+    static let candidates = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
+
+    public enum Failure: Error, CustomStringConvertible {
+        case noBrowser
+        case failed(status: Int32, output: String)
+
+        public var description: String {
+            switch self {
+            case .noBrowser:
+                "no headless Chromium was found to print the PDF; install one (on Debian or Ubuntu: "
+                    + "sudo apt-get install chromium), or set CHROMIUM to the path of a Chromium or Chrome binary"
+            case .failed(let status, let output):
+                "Chromium could not print the PDF (exit status \(status))\(output.isEmpty ? "" : ": \(output)")"
+            }
+        }
+    }
+
+    /// The browser to use, from `CHROMIUM` or the `PATH`.
+    public static func findBrowser(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
+        let fileManager = FileManager.default
+        if let explicit = environment["CHROMIUM"], !explicit.isEmpty {
+            return fileManager.isExecutableFile(atPath: explicit) ? URL(fileURLWithPath: explicit) : nil
+        }
+        let folders = (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map(String.init)
+        for name in candidates {
+            for folder in folders {
+                let path = folder + "/" + name
+                if fileManager.isExecutableFile(atPath: path) { return URL(fileURLWithPath: path) }
+            }
+        }
+        return nil
+    }
+
+    /// Prints `html` (a file) to `pdf`, A4 as the handout's CSS asks, without the browser's own header and footer.
+    public static func print(_ html: URL, to pdf: URL, browser: URL? = findBrowser()) throws(Failure) {
+        guard let browser else { throw .noBrowser }
+        let process = Process()
+        process.executableURL = browser
+        var arguments = [
+            "--headless", "--disable-gpu", "--no-pdf-header-footer", "--disable-dev-shm-usage", "--no-first-run",
+            "--print-to-pdf=\(pdf.path)",
+        ]
+        if geteuid() == 0 { arguments.append("--no-sandbox") }
+        arguments.append(html.absoluteURL.absoluteString)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        do {
+            try process.run()
+        } catch {
+            throw .failed(status: -1, output: "\(error)")
+        }
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let fileExists = FileManager.default.fileExists(atPath: pdf.path)
+        guard process.terminationStatus == 0, fileExists else {
+            let text = String(decoding: output, as: UTF8.self).split(separator: "\n").suffix(3).joined(separator: " ")
+            throw .failed(status: process.terminationStatus, output: text)
+        }
+    }
+}
