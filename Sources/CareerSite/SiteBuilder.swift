@@ -61,11 +61,12 @@ public enum SiteBuilder {
             return BuildReport(diagnostics: all + [error])
         }
         let handouts = HandoutRenderer(framework: framework, templates: templates, contentAssets: contentAssets).render()
-        let files = SiteRenderer(framework: framework, templates: templates).render() + handouts
-        var broken = LinkChecker.check(files + framework.assets.map { OutputFile(path: "assets/\($0.path)", contents: Data()) })
-        for handout in handouts {
-            broken += LinkChecker.check([handout]).filter { !LinkChecker.isExternal($0.target) }
-        }
+        let pages = SiteRenderer(framework: framework, templates: templates).render()
+        let files = pages + handouts
+        // The site's pages may link to each other; each handout must stand alone.
+        let assetFiles = framework.assets.map { OutputFile(path: "assets/\($0.path)", contents: Data()) }
+        var broken = LinkChecker.check(files + assetFiles) { !$0.hasPrefix(HandoutRenderer.folder + "/") }
+        for handout in handouts { broken += LinkChecker.check([handout]) }
         if !broken.isEmpty {
             let problems = broken.map { Diagnostic.error($0.description, at: nil) }
             return BuildReport(diagnostics: (all + problems).sortedForDisplay())

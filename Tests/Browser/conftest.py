@@ -77,7 +77,8 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "page_path" in metafunc.fixturenames:
-        pages = metafunc.config.stash[_PAGES_KEY]
+        # Handouts are standalone documents (no site navigation, no skip link): test_handouts.py checks them.
+        pages = [p for p in metafunc.config.stash[_PAGES_KEY] if not p.startswith("handouts/")]
         metafunc.parametrize("page_path", pages, ids=pages)
 
 

@@ -13,14 +13,17 @@ enum LinkChecker {
         var description: String { "\(page): broken link '\(target)': \(reason)" }
     }
 
-    static func check(_ files: [OutputFile]) -> [BrokenLink] {
+    /// - Parameter linksFrom: which pages to read links from (default: every HTML page); all files are targets.
+    static func check(_ files: [OutputFile], linksFrom: ((String) -> Bool)? = nil) -> [BrokenLink] {
         let paths = Set(files.map(\.path))
         var idsByPage: [String: Set<String>] = [:]
         var linksByPage: [String: [String]] = [:]
         for file in files where file.path.hasSuffix(".html") {
             let html = String(decoding: file.contents, as: UTF8.self)
             idsByPage[file.path] = Set(attributeValues(named: "id", in: html))
-            linksByPage[file.path] = attributeValues(named: "href", in: html) + attributeValues(named: "src", in: html)
+            if linksFrom?(file.path) ?? true {
+                linksByPage[file.path] = attributeValues(named: "href", in: html) + attributeValues(named: "src", in: html)
+            }
         }
         var broken: [BrokenLink] = []
         for (page, links) in linksByPage.sorted(by: { $0.key < $1.key }) {

@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+
+@testable import CareerSite
+
+@Suite struct HandoutTests {
+    /// A site whose role body has an image, an external link and links to other entries.
+    static let files: [String: String?] = [
+        "roles/nurse.md":
+            "---\ntitle: Nurse\nstage: entry\nprofession: nursing\nsummary: A nurse.\ncapabilities: [assessment]\nnext: [lead-nurse]\n---\n"
+            + "## Pay\n\nSee [the lead](role:lead-nurse#pay), the [NMC](https://www.nmc.org.uk/) and [about](page:about).\n\n"
+            + "![A ladder](assets/ladder.png)\n",
+        "assets/ladder.png": "PNGDATA",
+        "roles/lead-nurse.md": "---\ntitle: Lead nurse\nstage: advanced\nprofession: nursing\nsummary: Leads.\n---\n## Pay\n\nBand 7.\n",
+    ]
+
+    func build(baseURL: String? = nil) throws -> (TestSite, [String: String]) {
+        var files = Self.files
+        if let baseURL {
+            files["framework.md"] =
+                "---\ntitle: Test framework\nedition: \"1\"\nstatus: draft\nupdated: 2026-01-15\nbase_url: \(baseURL)\n---\nHello.\n"
+        }
+        let site = try TestSite(files)
+        let report = site.build()
+        #expect(report.succeeded, "\(report.diagnostics)")
+        var handouts: [String: String] = [:]
+        let folder = site.output.appendingPathComponent("handouts")
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            handouts[name] = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+        }
+        return (site, handouts)
+    }
+
+    /// Every `href` and `src` value in a document.
+    func references(_ html: String) -> [String] {
+        LinkChecker.attributeValues(named: "href", in: html) + LinkChecker.attributeValues(named: "src", in: html)
+    }
+
+    @Test func everyKindHasAHandout() throws {
+        let (site, handouts) = try build()
+        defer { site.remove() }
+        #expect(
+            handouts.keys.sorted() == [
+                "framework.html", "profession-nursing.html", "role-lead-nurse.html", "role-nurse.html", "route-nursing.html",
+                "stage-advanced.html", "stage-entry.html",
+            ])
+    }
+
+    @Test func handoutsReferToNothingOutsideThemselvesWithoutABaseURL() throws {
+        let (site, handouts) = try build()
+        defer { site.remove() }
+        for (name, html) in handouts {
+            for reference in references(html) {
+                #expect(reference.hasPrefix("#") || reference.hasPrefix("data:"), "\(name) refers to \(reference)")
+            }
+            #expect(!html.contains("<script"), "\(name) has a script")
+            #expect(!html.contains("<link"), "\(name) links a stylesheet")
+            #expect(html.contains("<style>"), "\(name) has no inlined CSS")
+            #expect(
+                html.contains(
+                    "Edition 1 · <span class=\"handout-status\">draft</span> · updated <time datetime=\"2026-01-15\">15 January 2026</time>"
+                ))
+            #expect(LinkChecker.check([OutputFile(path: "handouts/\(name)", contents: Data(html.utf8))]) == [], "\(name)")
+        }
+        let role = try #require(handouts["role-nurse.html"])
+        #expect(role.contains("<span class=\"link-text\">the lead</span>"))
+        #expect(role.contains("<span class=\"link-text\">NMC</span> <span class=\"link-address\">(https://www.nmc.org.uk/)</span>"))
+        #expect(role.contains("<img src=\"data:image/png;base64,\(Data("PNGDATA".utf8).base64EncodedString())\" alt=\"A ladder\" />"))
+        #expect(!role.contains("Download a handout"))
+    }
+
+    @Test func linksPointIntoThePublishedSiteWhenItHasABaseURL() throws {
+        let (site, handouts) = try build(baseURL: "https://example.org/careers")
+        defer { site.remove() }
+        let role = try #require(handouts["role-nurse.html"])
+        #expect(role.contains("<a href=\"https://example.org/careers/roles/lead-nurse.html#pay\">the lead</a>"))
+        #expect(role.contains("<a href=\"https://example.org/careers/stages/entry.html\">Entry</a>"))
+        for (name, html) in handouts {
+            for reference in references(html) {
+                let allowed =
+                    reference.hasPrefix("#") || reference.hasPrefix("data:") || reference.hasPrefix("https://example.org/careers/")
+                #expect(allowed, "\(name) refers to \(reference)")
+            }
+        }
+    }
+
+    @Test func theWholeFrameworkLinksEntriesToItsOwnAnchors() throws {
+        let (site, handouts) = try build()
+        defer { site.remove() }
+        let framework = try #require(handouts["framework.html"])
+        #expect(framework.contains("<nav class=\"toc\" aria-labelledby=\"toc-heading\">"))
+        #expect(framework.contains("<article id=\"role-nurse\" class=\"handout-entry\""))
+        #expect(framework.contains("<a href=\"#role-lead-nurse--pay\">the lead</a>"))
+        #expect(framework.contains("<h4 id=\"role-nurse--pay\">Pay</h4>"))
+        let ids = LinkChecker.attributeValues(named: "id", in: framework)
+        #expect(Set(ids).count == ids.count, "duplicate ids in the framework handout")
+    }
+
+    @Test func sitePagesLinkToTheirHandout() throws {
+        let (site, _) = try build()
+        defer { site.remove() }
+        let role = try String(contentsOf: site.output.appendingPathComponent("roles/nurse.html"), encoding: .utf8)
+        #expect(role.contains("<a href=\"../handouts/role-nurse.html\">Download a handout of this role</a>"))
+        let home = try String(contentsOf: site.output.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(home.contains("<a href=\"handouts/framework.html\">The whole framework as one handout</a>"))
+    }
+
+    @Test func theHandoutCommandWritesOneFileAndNamesUnknownEntries() throws {
+        let site = try TestSite(Self.files)
+        defer { site.remove() }
+        let file = site.root.appendingPathComponent("one.html")
+        let report = SiteBuilder.handout(site.options, reference: "role:nurse", to: file)
+        #expect(report.succeeded)
+        let built = site.build()
+        #expect(built.succeeded)
+        #expect(try Data(contentsOf: file) == Data(contentsOf: site.output.appendingPathComponent("handouts/role-nurse.html")))
+        let unknown = SiteBuilder.handout(site.options, reference: "role:nures", to: file)
+        #expect(unknown.diagnostics.map(\.description) == ["error: unknown role 'nures' (did you mean 'nurse'?)"])
+        let badKind = SiteBuilder.handout(site.options, reference: "roles:nurse", to: file)
+        #expect(
+            badKind.diagnostics.map(\.description) == [
+                "error: 'roles:nurse' is not a handout: use framework or kind:id with kind one of stage, profession, role, route (did you mean 'role'?)"
+            ])
+    }
+
+    @Test func printingWithoutABrowserSaysHowToInstallOne() {
+        #expect(PDFPrinter.findBrowser(environment: ["PATH": "/nonexistent"]) == nil)
+        #expect(PDFPrinter.findBrowser(environment: ["CHROMIUM": "/nonexistent/chrome"]) == nil)
+        do {
+            try PDFPrinter.print(URL(fileURLWithPath: "/tmp/x.html"), to: URL(fileURLWithPath: "/tmp/x.pdf"), browser: nil)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("sudo apt-get install chromium"))
+        }
+    }
+}
