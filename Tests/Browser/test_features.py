@@ -102,3 +102,19 @@ def test_roles_page_works_without_javascript(browser: Browser, site_dir: Path) -
         assert page.locator("li[data-stage]:visible").count() == page.locator("li[data-stage]").count() > 0
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    "narrow_page", ["index.html", "matrix.html", "roles.html", "search.html", "stages/enhanced.html", "roles/district-nurse.html",
+                  "routes/district-nursing.html", "professions/nursing.html"])
+def test_layout_fits_a_320px_screen(browser: Browser, site_dir: Path, narrow_page: str) -> None:
+    if not (site_dir / narrow_page).exists():
+        pytest.skip(f"{narrow_page} is not in this site")
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    try:
+        page = context.new_page()
+        page.goto((site_dir / narrow_page).as_uri(), wait_until="load")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{narrow_page} is {width}px wide at 320px: something does not wrap or scroll in its own box"
+    finally:
+        context.close()
