@@ -33,6 +33,8 @@ public struct BuildReport: Sendable {
     public var write: WriteSummary?
     /// Each handout's path and size in bytes, by path.
     public var handouts: [(path: String, bytes: Int)] = []
+    /// True when nothing had changed since the last build into this folder, so nothing was read or written.
+    public var reusedPreviousBuild = false
     public var succeeded: Bool { !diagnostics.hasErrors }
 }
 
@@ -46,8 +48,22 @@ public enum SiteBuilder {
     }
 
     /// Builds the site; writes nothing unless every step succeeds.
+    ///
+    /// When nothing the build reads has changed since the last successful build into the same folder, and that
+    /// folder still holds what it wrote, it returns at once, writing nothing (`reusedPreviousBuild`).
     public static func build(_ options: BuildOptions) -> BuildReport {
         let writer = SiteWriter(output: options.output, displayOutput: options.outputName)
+        let fingerprint = BuildFingerprint(options: options)
+        if let fingerprint, let record = writer.lastRecord(), record.fingerprint == fingerprint.value, writer.matches(record),
+            writer.checkUsable(inputs: [], project: nil).isEmpty
+        {
+            var report = BuildReport(
+                diagnostics: record.warnings.map { Diagnostic.recorded($0) }, pages: record.files.count,
+                write: WriteSummary(written: 0, unchanged: record.files.count, removed: 0),
+                handouts: record.handouts.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 })
+            report.reusedPreviousBuild = true
+            return report
+        }
         let outputProblems = writer.checkUsable(
             inputs: [(options.content, "the content folder"), (options.templates, "the templates folder")],
             project: options.projectRoot)
@@ -73,6 +89,14 @@ public enum SiteBuilder {
         }
         do {
             let summary = try writer.write(files, copying: framework.assets)
+            if let fingerprint {
+                var sizes = Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.contents.count) })
+                for asset in framework.assets { sizes["assets/" + asset.path] = contentAssets[asset.path]?.count ?? 0 }
+                try writer.record(
+                    BuildRecord(
+                        fingerprint: fingerprint.value, files: sizes, warnings: all.map(\.description),
+                        handouts: Dictionary(uniqueKeysWithValues: handouts.map { ($0.path, $0.contents.count) })))
+            }
             return BuildReport(
                 diagnostics: all, pages: files.count + framework.assets.count, write: summary,
                 handouts: handouts.map { ($0.path, $0.contents.count) })

@@ -61,6 +61,10 @@ struct Build: ParsableCommand {
             throw ExitCode(1)
         }
         let seconds = Date().timeIntervalSince(start)
+        if report.reusedPreviousBuild {
+            print("Nothing changed since the last build (\(report.pages) files, checked in \(String(format: "%.2f", seconds)) s).")
+            return
+        }
         print(
             "Built \(report.pages) files in \(String(format: "%.2f", seconds)) s: \(write.written) written, "
                 + "\(write.unchanged) unchanged, \(write.removed) removed\(Reporter.warningSuffix(report.diagnostics)).")

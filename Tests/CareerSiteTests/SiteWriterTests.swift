@@ -33,6 +33,29 @@ import Testing
         #expect(third.write?.removed == 1)
     }
 
+    @Test func aRebuildWithNothingChangedReadsTheRecordAndWritesNothing() throws {
+        let site = try TestSite(["capabilities/unused.md": "---\ntitle: U\ndomain: clinical\nsummary: U.\nlevels:\n  entry: x\n---\n"])
+        defer { site.remove() }
+        let first = site.build()
+        #expect(first.succeeded && !first.reusedPreviousBuild)
+        let before = try snapshot(site.output)
+        let second = site.build()
+        #expect(second.reusedPreviousBuild)
+        #expect(second.write == WriteSummary(written: 0, unchanged: first.write?.written ?? -1, removed: 0))
+        #expect(second.diagnostics == first.diagnostics, "warnings are reported again")
+        #expect(try snapshot(site.output) == before)
+
+        // Same bytes rewritten: still nothing to do. Different bytes, or a damaged output: a real build.
+        try site.write("pages/about.md", "---\ntitle: About\n---\nAbout.\n")
+        #expect(site.build().reusedPreviousBuild)
+        try site.write("pages/about.md", "---\ntitle: About us\n---\nAbout.\n")
+        let edited = site.build()
+        #expect(!edited.reusedPreviousBuild && edited.write?.written ?? 0 > 0)
+        try FileManager.default.removeItem(at: site.output.appendingPathComponent("roles/nurse.html"))
+        let repaired = site.build()
+        #expect(!repaired.reusedPreviousBuild && repaired.write?.written == 1)
+    }
+
     @Test func aFailedBuildLeavesTheOutputExactlyAsItWas() throws {
         let site = try TestSite()
         defer { site.remove() }

@@ -43,6 +43,18 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
         Diagnostic(.error, message, at: location)
     }
 
+    /// A warning recorded as text by an earlier build (`path:line:col: warning: message`), read back.
+    static func recorded(_ text: String) -> Diagnostic {
+        let marker = ": warning: "
+        guard let range = text.range(of: marker) else { return .warning(text.replacingOccurrences(of: "warning: ", with: ""), at: nil) }
+        let place = text[..<range.lowerBound].split(separator: ":").map(String.init)
+        let message = String(text[range.upperBound...])
+        if place.count >= 3, let line = Int(place[place.count - 2]), let column = Int(place[place.count - 1]) {
+            return .warning(message, at: SourceLocation(path: place.dropLast(2).joined(separator: ":"), line: line, column: column))
+        }
+        return .warning(message, at: nil)
+    }
+
     public static func warning(_ message: String, at location: SourceLocation?) -> Diagnostic {
         Diagnostic(.warning, message, at: location)
     }

@@ -65,6 +65,32 @@ struct SiteWriter {
         return []
     }
 
+    /// The record the last successful build left in the marker file, if it is one this version wrote.
+    func lastRecord() -> BuildRecord? {
+        guard let data = try? Data(contentsOf: output.appendingPathComponent(Self.marker)),
+            let text = String(data: data, encoding: .utf8), let start = text.firstIndex(of: "{")
+        else { return nil }
+        return try? JSONDecoder().decode(BuildRecord.self, from: Data(text[start...].utf8))
+    }
+
+    /// Whether the output still holds exactly the files a record lists, at their recorded sizes.
+    func matches(_ record: BuildRecord) -> Bool {
+        for (path, size) in record.files {
+            let attributes = try? fileManager.attributesOfItem(atPath: output.appendingPathComponent(path).path)
+            guard (attributes?[.size] as? NSNumber)?.intValue == size else { return false }
+        }
+        return true
+    }
+
+    /// Writes the marker file with the record of this build (replacing it atomically).
+    func record(_ record: BuildRecord) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let header = "This folder is written by `careers build`; files in it may be replaced or removed.\n"
+        try Data(header.utf8 + encoder.encode(record) + Data("\n".utf8)).write(
+            to: output.appendingPathComponent(Self.marker), options: .atomic)
+    }
+
     /// Writes `files` (and copies `assets`), leaving unchanged files untouched.
     func write(_ files: [OutputFile], copying assets: [Asset]) throws -> WriteSummary {
         var summary = WriteSummary()

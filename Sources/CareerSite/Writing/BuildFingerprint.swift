@@ -1,0 +1,88 @@
+import Foundation
+
+/// A fingerprint of everything a build reads: the generator itself, the folders' names, and the path and bytes
+/// of every file under the content and templates folders. When it matches the one recorded by the last
+/// successful build, and the output still holds what that build wrote, there is nothing to do.
+struct BuildFingerprint: Sendable, Equatable {
+    let value: String
+
+    /// Reads every input file; nil when any cannot be read (then the build runs in full and reports it).
+    init?(options: BuildOptions) {
+        var hash = FNV1a()
+        hash.add(Self.generatorIdentity)
+        hash.add(options.contentName)
+        hash.add(options.templatesName)
+        for root in [options.content, options.templates] {
+            hash.add("\u{0}root\u{0}")
+            guard let files = Self.files(below: root) else { return nil }
+            for (relative, url) in files {
+                guard let data = try? Data(contentsOf: url) else { return nil }
+                hash.add(relative)
+                hash.add(UInt64(data.count))
+                hash.add(data)
+            }
+        }
+        value = hash.hexDigest
+    }
+
+    /// Every regular file below `root` (hidden names and symbolic links included, so that a change to them
+    /// still triggers a full build and its diagnostics), sorted by relative path.
+    private static func files(below root: URL) -> [(String, URL)]? {
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
+            return nil
+        }
+        let base = root.standardizedFileURL.path + "/"
+        var files: [(String, URL)] = []
+        for case let url as URL in enumerator {
+            let relative = String(url.standardizedFileURL.path.dropFirst(base.count))
+            let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .isSymbolicLinkKey])
+            if values?.isRegularFile == true || values?.isSymbolicLink == true { files.append((relative, url)) }
+        }
+        return files.sorted { $0.0 < $1.0 }
+    }
+
+    /// The running executable's size and modification time: a rebuilt generator invalidates the fingerprint.
+    static let generatorIdentity: String = {
+        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first ?? ""
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+        let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(path)|\(size)|\(modified)"
+    }()
+}
+
+/// 64-bit FNV-1a: small, fast and stable across runs (unlike `Hasher`, which is seeded per process).
+struct FNV1a {
+    private(set) var state: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ bytes: UnsafeRawBufferPointer) {
+        for byte in bytes {
+            state ^= UInt64(byte)
+            state = state &* 0x0000_0100_0000_01B3
+        }
+    }
+
+    mutating func add(_ data: Data) { data.withUnsafeBytes { add($0) } }
+    mutating func add(_ text: String) {
+        var text = text
+        text.withUTF8 { add(UnsafeRawBufferPointer($0)) }
+        add(UInt64(0xFF))
+    }
+    mutating func add(_ number: UInt64) { withUnsafeBytes(of: number.littleEndian) { add($0) } }
+
+    var hexDigest: String {
+        let hex = String(state, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+/// What the last successful build recorded in the output folder's marker file.
+struct BuildRecord: Codable, Equatable {
+    var fingerprint: String
+    /// Every file the build wrote or kept, with its size in bytes.
+    var files: [String: Int]
+    /// The warnings it reported, so a build that does nothing reports them again.
+    var warnings: [String]
+    /// Each handout's size, for the summary.
+    var handouts: [String: Int]
+}
