@@ -4,10 +4,14 @@ SWIFT ?= swift
 CONFIG ?= release
 CAREERS = .build/$(CONFIG)/careers
 
-.PHONY: site test unit-test browser-test deps build format lint clean
+.PHONY: site serve test unit-test browser-test deps build format lint clean
 
 site: build
 	$(CAREERS) build --content Content --templates Templates --output Output
+
+# Builds, serves Output/ on http://127.0.0.1:8000/ and rebuilds on every change (PORT=… to change it).
+serve: build
+	$(CAREERS) serve --content Content --templates Templates --output Output --port $(or $(PORT),8000)
 
 build: deps
 	$(SWIFT) build -c $(CONFIG) --product careers

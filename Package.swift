@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
     ],
     targets: [
         .systemLibrary(
@@ -27,14 +28,20 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        .target(
+            name: "CareerPreview",
+            dependencies: ["CareerSite", .product(name: "FlyingFox", package: "FlyingFox")]
+        ),
         .executableTarget(
             name: "careers",
             dependencies: [
                 "CareerSite",
+                "CareerPreview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CareerSiteTests", dependencies: ["CareerSite"]),
+        .testTarget(name: "CareerPreviewTests", dependencies: ["CareerPreview", "CareerSite"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["CareerSite"],
