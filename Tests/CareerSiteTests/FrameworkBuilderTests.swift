@@ -59,6 +59,18 @@ import Testing
             ])
     }
 
+    @Test func emptyStepsAndEmptyLevelsAreErrors() throws {
+        let diagnostics = try check([
+            "routes/nursing.md": "---\ntitle: R\nsummary: S.\nsteps: []\n---\n",
+            "capabilities/assessment.md": "---\ntitle: Assessment\ndomain: clinical\nsummary: Assessing.\nlevels: {}\n---\n",
+        ])
+        #expect(
+            diagnostics == [
+                "Content/capabilities/assessment.md:2:1: error: 'levels' must describe the capability at one stage at least",
+                "Content/routes/nursing.md:2:1: error: a route needs at least two steps, found 0",
+            ])
+    }
+
     @Test func strayFilesAndBadNamesAreErrors() throws {
         let diagnostics = try check([
             "notes.txt": "x", "roles/Head Nurse.md": "---\ntitle: X\n---\n", "roles/draft.txt": "x", "role/x.md": "x",

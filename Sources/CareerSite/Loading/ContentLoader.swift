@@ -22,7 +22,7 @@ struct LoadedContent: Sendable {
 }
 
 /// Finds and reads the files under `Content/`: checks names and layout, decodes text, splits front matter
-/// and parses its YAML. Typing the fields is `EntryParser`'s job.
+/// and parses its YAML. Typing the fields is the job of `FieldReader` and `FrameworkBuilder`.
 struct ContentLoader {
     /// The content folder on disk.
     let root: URL

@@ -51,6 +51,15 @@ struct FieldReader {
         self.entries = entries
     }
 
+    /// Whether the key holds an empty list (`[]`) or an empty map (`{}`).
+    func isEmptyCollection(_ key: String) -> Bool {
+        switch entries[key]?.value {
+        case .sequence(let items, _)?: items.isEmpty
+        case .mapping(let entries, _)?: entries.isEmpty
+        default: false
+        }
+    }
+
     private mutating func value(_ key: String, required: Bool) -> YAMLNode? {
         guard let entry = entries[key] else {
             if required && isMap { diagnostics.append(.error("missing required key '\(key)' in \(kind)", at: location)) }

@@ -87,6 +87,9 @@ struct FrameworkBuilder {
                 let levels = fields.textMap("levels", required: true)
                 let body = renderBody(document)
                 if let code { codes[code.value, default: []].append(Located(value: document.id, location: code.location)) }
+                if fields.isEmptyCollection("levels") {
+                    report(.error("'levels' must describe the capability at one stage at least", at: fields.location))
+                }
                 let domainOK = domain.map { checkReference($0, to: .domain) } ?? false
                 var described: [StageID: RichText] = [:]
                 var levelsOK = true
@@ -170,8 +173,8 @@ struct FrameworkBuilder {
                     ok = checkReference(role, to: .role) && ok
                     steps.append(RouteStep(role: RoleID(role.value), via: via?.value))
                 }
-                if stepReaders.count == 1 {
-                    report(.error("a route needs at least two steps, found 1", at: fields.location))
+                if stepReaders.count == 1 || fields.isEmptyCollection("steps") {
+                    report(.error("a route needs at least two steps, found \(stepReaders.count)", at: fields.location))
                     ok = false
                 }
                 if let title, let summary, ok, steps.count >= 2 {
