@@ -1,0 +1,121 @@
+import Testing
+
+@testable import CareerSite
+
+@Suite struct WordDiffTests {
+    typealias S = WordDiff.Segment
+
+    /// Joining the equal and deleted segments gives the old text; the equal and inserted ones, the new text.
+    func expectRoundTrip(_ old: String, _ new: String, maximumEdits: Int = WordDiff.defaultMaximumEdits) {
+        let segments = WordDiff.diff(old: old, new: new, maximumEdits: maximumEdits)
+        #expect(segments.filter { $0.kind != .inserted }.map(\.text).joined() == old)
+        #expect(segments.filter { $0.kind != .deleted }.map(\.text).joined() == new)
+    }
+
+    @Test func identicalTextIsOneEqualSegment() {
+        #expect(WordDiff.diff(old: "the quick fox", new: "the quick fox") == [S(.equal, "the quick fox")])
+    }
+
+    @Test func emptyTexts() {
+        #expect(WordDiff.diff(old: "", new: "") == [])
+        #expect(WordDiff.diff(old: "", new: "new text") == [S(.inserted, "new text")])
+        #expect(WordDiff.diff(old: "old text", new: "") == [S(.deleted, "old text")])
+    }
+
+    @Test func insertion() {
+        #expect(
+            WordDiff.diff(old: "the quick fox", new: "the quick brown fox") == [
+                S(.equal, "the quick "), S(.inserted, "brown "), S(.equal, "fox"),
+            ])
+    }
+
+    @Test func deletion() {
+        #expect(
+            WordDiff.diff(old: "the quick brown fox", new: "the quick fox") == [
+                S(.equal, "the quick "), S(.deleted, "brown "), S(.equal, "fox"),
+            ])
+    }
+
+    @Test func replacement() {
+        #expect(
+            WordDiff.diff(old: "the quick brown fox", new: "the slow brown fox") == [
+                S(.equal, "the "), S(.deleted, "quick"), S(.inserted, "slow"), S(.equal, " brown fox"),
+            ])
+    }
+
+    @Test func punctuationIsItsOwnTokenSoAWordAddedBeforeAFullStopReadsWell() {
+        #expect(WordDiff.diff(old: "Second.", new: "Second stage.") == [S(.equal, "Second"), S(.inserted, " stage"), S(.equal, ".")])
+        #expect(WordDiff.tokens("don't stop, long-term.") == ["don't", " ", "stop", ",", " ", "long-term", "."])
+    }
+
+    @Test func insertionsSlideToTheStartOfASentence() {
+        #expect(
+            WordDiff.diff(old: "This site is a model.", new: "This paragraph is new. This site is a model.") == [
+                S(.inserted, "This paragraph is new. "), S(.equal, "This site is a model."),
+            ])
+        #expect(
+            WordDiff.diff(old: "It is. Then it was.", new: "It is. It is. Then it was.") == [
+                S(.inserted, "It is. "), S(.equal, "It is. Then it was."),
+            ])
+    }
+
+    @Test func neighbouringChangesSeparatedOnlyByPunctuationMerge() {
+        #expect(
+            WordDiff.diff(old: "red, green and blue", new: "pink, yellow and blue") == [
+                S(.deleted, "red, green"), S(.inserted, "pink, yellow"), S(.equal, " and blue"),
+            ])
+    }
+
+    @Test func whitespaceIsPreserved() {
+        expectRoundTrip("a  b\tc\nd", "a b\tc  d e")
+        expectRoundTrip(" leading and trailing ", "leading, and trailing")
+        expectRoundTrip("one two three four five six", "six five four three two one")
+        expectRoundTrip("", "x")
+    }
+
+    @Test func tooManyEditsFallBackToAWholeReplacementOfTheMiddle() {
+        #expect(
+            WordDiff.diff(old: "same a b c end", new: "same x b y end", maximumEdits: 2) == [
+                S(.equal, "same "), S(.deleted, "a b c"), S(.inserted, "x b y"), S(.equal, " end"),
+            ])
+        expectRoundTrip("same a b c end", "same x b y end", maximumEdits: 0)
+        #expect(
+            WordDiff.diff(old: "same a b c end", new: "same x b y end") == [
+                S(.equal, "same "), S(.deleted, "a"), S(.inserted, "x"), S(.equal, " b "), S(.deleted, "c"), S(.inserted, "y"),
+                S(.equal, " end"),
+            ])
+    }
+
+    @Test func longTextsStayFast() {
+        let words = (1...20_000).map { "w\($0 % 997)" }
+        var edited = words
+        edited[5_000] = "changed"
+        edited.remove(at: 15_000)
+        let segments = WordDiff.diff(old: words.joined(separator: " "), new: edited.joined(separator: " "))
+        #expect(segments.filter { $0.kind != .equal }.count == 3)
+        let rewritten = WordDiff.diff(old: words.joined(separator: " "), new: words.reversed().joined(separator: " "))
+        #expect(rewritten.map(\.kind) == [.deleted, .inserted])
+    }
+
+    @Test func excerptKeepsContextAroundChanges() {
+        let old = (1...30).map { "w\($0)" }.joined(separator: " ")
+        let new = old.replacingOccurrences(of: "w15 ", with: "X ")
+        let excerpt = WordDiff.excerpt(WordDiff.diff(old: old, new: new), context: 3)
+        #expect(excerpt.map(\.description).joined() == "… w12 w13 w14 [-w15-]{+X+} w16 w17 w18 …")
+        var words = (1...30).map { "w\($0)" }
+        words[1] = "Y"
+        words[14] = "X"
+        words[28] = "Z"
+        let middle = WordDiff.excerpt(WordDiff.diff(old: old, new: words.joined(separator: " ")), context: 2)
+        #expect(middle.map(\.description).joined() == "w1 [-w2-]{+Y+} w3 w4 … w13 w14 [-w15-]{+X+} w16 w17 … w27 w28 [-w29-]{+Z+} w30")
+    }
+
+    @Test func similarityIsSharedWordsInOrder() {
+        #expect(WordDiff.similarity("a b c d e", "a b c d e") == 1)
+        #expect(WordDiff.similarity("a b c d e", "v w x y z") == 0)
+        #expect(WordDiff.similarity("A b c d", "a B c x") == 0.75)
+        #expect(WordDiff.similarity("", "") == 1)
+        // Order matters: reversed words share only one word in order.
+        #expect(WordDiff.similarity("a b c d", "d c b a") == 0.25)
+    }
+}
