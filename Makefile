@@ -27,8 +27,12 @@ test: deps
 # The generated site in a real browser (axe, keyboard, no network) and the Nu HTML checker.
 browser-test: deps
 	$(SWIFT) build --product careers
-	rm -rf .build/test-site
-	.build/debug/careers build --content Content --templates Templates --output .build/test-site
+	rm -rf .build/test-site .build/previous-content
+	cp -R Content .build/previous-content
+	sed -i 's/^title: .*/title: "An earlier title"/' .build/previous-content/roles/district-nurse.md
+	sed -i 's/^summary: "/summary: "Earlier wording: /' .build/previous-content/capabilities/assessment.md
+	# --previous adds changes.html and the "changed in this revision" marks, so they are checked too.
+	.build/debug/careers build --content Content --templates Templates --output .build/test-site --previous .build/previous-content
 	Scripts/check-browser.sh .build/test-site
 
 format:

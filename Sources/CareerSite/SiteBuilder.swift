@@ -11,6 +11,9 @@ public struct BuildOptions: Sendable {
     public var outputName: String
     /// The project folder, which the output may not be or contain.
     public var projectRoot: URL?
+    /// The previous revision to compare with (a content folder or a git revision such as `HEAD~1`), for
+    /// `changes.html` and the "changed in this revision" marks.
+    public var previous: String?
 
     public init(
         content: URL, templates: URL, output: URL, contentName: String? = nil, templatesName: String? = nil,
@@ -54,7 +57,8 @@ public enum SiteBuilder {
     public static func build(_ options: BuildOptions) -> BuildReport {
         let writer = SiteWriter(output: options.output, displayOutput: options.outputName)
         let fingerprint = BuildFingerprint(options: options)
-        if let fingerprint, let record = writer.lastRecord(), record.fingerprint == fingerprint.value, writer.matches(record),
+        if options.previous == nil, let fingerprint, let record = writer.lastRecord(), record.fingerprint == fingerprint.value,
+            writer.matches(record),
             writer.checkUsable(inputs: [], project: nil).isEmpty
         {
             var report = BuildReport(
@@ -77,7 +81,21 @@ public enum SiteBuilder {
             return BuildReport(diagnostics: all + [error])
         }
         let handouts = HandoutRenderer(framework: framework, templates: templates, contentAssets: contentAssets).render()
-        let pages = SiteRenderer(framework: framework, templates: templates).render()
+        var changes: ChangeReport?
+        if let previous = options.previous {
+            do {
+                let old = try RevisionSource(parsing: previous, contentFolder: options.content).load(as: .previous)
+                changes = ChangeReport(old: old, new: framework)
+            } catch {
+                return BuildReport(diagnostics: all + [.error(error.description, at: nil)])
+            }
+        }
+        var warnings: [Diagnostic] = []
+        if let changes, changes.editionUnchanged, let warning = changes.editionWarning {
+            warnings.append(.warning(warning, at: SourceLocation(path: "\(options.contentName)/framework.md")))
+        }
+        let reported = (all + warnings).sortedForDisplay()
+        let pages = SiteRenderer(framework: framework, templates: templates, changes: changes).render()
         let files = pages + handouts
         // The site's pages may link to each other; each handout must stand alone.
         let assetFiles = framework.assets.map { OutputFile(path: "assets/\($0.path)", contents: Data()) }
@@ -85,7 +103,7 @@ public enum SiteBuilder {
         for handout in handouts { broken += LinkChecker.check([handout]) }
         if !broken.isEmpty {
             let problems = broken.map { Diagnostic.error($0.description, at: nil) }
-            return BuildReport(diagnostics: (all + problems).sortedForDisplay())
+            return BuildReport(diagnostics: (reported + problems).sortedForDisplay())
         }
         do {
             let summary = try writer.write(files, copying: framework.assets)
@@ -94,14 +112,14 @@ public enum SiteBuilder {
                 for asset in framework.assets { sizes["assets/" + asset.path] = contentAssets[asset.path]?.count ?? 0 }
                 try writer.record(
                     BuildRecord(
-                        fingerprint: fingerprint.value, files: sizes, warnings: all.map(\.description),
+                        fingerprint: fingerprint.value, files: sizes, warnings: reported.map(\.description),
                         handouts: Dictionary(uniqueKeysWithValues: handouts.map { ($0.path, $0.contents.count) })))
             }
             return BuildReport(
-                diagnostics: all, pages: files.count + framework.assets.count, write: summary,
+                diagnostics: reported, pages: files.count + framework.assets.count, write: summary,
                 handouts: handouts.map { ($0.path, $0.contents.count) })
         } catch {
-            return BuildReport(diagnostics: all + [.error("writing the site failed: \(error)", at: nil)])
+            return BuildReport(diagnostics: reported + [.error("writing the site failed: \(error)", at: nil)])
         }
     }
 

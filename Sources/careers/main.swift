@@ -52,9 +52,18 @@ struct Build: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The folder to write the website to.", valueName: "dir"))
     var output = "Output"
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A previous revision to compare with: a content folder, or a git revision such as HEAD~1 or v0.2:Content. Adds changes.html and marks changed pages.",
+            valueName: "dir-or-rev"))
+    var previous: String?
+
     func run() throws {
         let start = Date()
-        let report = SiteBuilder.build(folders.buildOptions(output: output))
+        var options = folders.buildOptions(output: output)
+        options.previous = previous
+        let report = SiteBuilder.build(options)
         Reporter.print(report.diagnostics)
         guard report.succeeded, let write = report.write else {
             Reporter.printFailure(report.diagnostics)

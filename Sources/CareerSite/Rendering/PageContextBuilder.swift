@@ -8,6 +8,8 @@ struct PageContextBuilder {
     let path: String
     /// Whether the page is for the site, or a self-contained handout (different layout, no site-only links).
     var handout = false
+    /// What changed since the previous revision, when the build was given one.
+    var changes: ChangeReport?
 
     typealias Context = [String: Any]
 
@@ -98,8 +100,30 @@ struct PageContextBuilder {
         layout["has_breadcrumbs"] = !breadcrumbs.isEmpty
         layout["content"] = content
         layout["kind"] = template
+        if let entry = entryRef, changes?.changedEntries.contains(entry) == true {
+            layout["changed"] = ["href": href(SiteURLs.changes) + "#" + SiteURLs.anchor(entry.kind, entry.id)]
+        }
         if let base = framework.info.baseURL { layout["canonical"] = base + (path == SiteURLs.home ? "" : path) }
         return templates.render("layout", layout)
+    }
+
+    /// The entry this page shows, from its path (`roles/x.html` -> role x).
+    private var entryRef: EntryRef? {
+        let parts = path.split(separator: "/")
+        guard parts.count == 2, let kind = EntryKind(folder: String(parts[0])), parts[1].hasSuffix(".html") else { return nil }
+        return EntryRef(kind, String(parts[1].dropLast(5)))
+    }
+
+    func changesPage() -> String {
+        var context: Context =
+            changes?.templateContext(context: 12) { ref in
+                href(SiteURLs.path(for: ref))
+            } ?? [:]
+        context["items_anchor"] = true
+        return page(
+            "changes", title: "What changed in this revision",
+            description: "Entries added, removed, renamed or changed since the previous revision.",
+            breadcrumbs: [homeCrumb], section: nil, context)
     }
 
     private func handoutKind(_ template: String) -> EntryKind? {
@@ -145,6 +169,7 @@ struct PageContextBuilder {
         return [
             "site": site, "root": SiteURLs.rootPrefix(from: path), "stylesheet": href(SiteURLs.stylesheet), "nav": nav,
             "footer_pages": footer, "home_href": href(SiteURLs.home), "search_href": href(SiteURLs.search),
+            "changes_href": changes == nil ? "" : href(SiteURLs.changes),
         ]
     }
 

@@ -14,10 +14,13 @@ public struct OutputFile: Sendable, Equatable {
 public struct SiteRenderer: Sendable {
     let framework: Framework
     let templates: TemplateSet
+    /// What changed since the previous revision, when one was given.
+    let changes: ChangeReport?
 
-    public init(framework: Framework, templates: TemplateSet) {
+    public init(framework: Framework, templates: TemplateSet, changes: ChangeReport? = nil) {
         self.framework = framework
         self.templates = templates
+        self.changes = changes
     }
 
     /// A page to render: where it goes, and how to make its body and title.
@@ -29,9 +32,10 @@ public struct SiteRenderer: Sendable {
     public func render(parallel: Bool = true) -> [OutputFile] {
         let jobs = pageJobs()
         let results = ConcurrentResults<OutputFile>(count: jobs.count)
-        let work: @Sendable (Int) -> Void = { [framework, templates] index in
+        let work: @Sendable (Int) -> Void = { [framework, templates, changes] index in
             let job = jobs[index]
-            let builder = PageContextBuilder(framework: framework, templates: templates, path: job.path)
+            var builder = PageContextBuilder(framework: framework, templates: templates, path: job.path)
+            builder.changes = changes
             results.set(index, OutputFile(path: job.path, contents: Data(job.render(builder).utf8)))
         }
         if parallel && jobs.count > 1 {
@@ -64,6 +68,7 @@ public struct SiteRenderer: Sendable {
         for kind in [EntryKind.stage, .capability, .profession, .role, .route] {
             jobs.append(PageJob(path: SiteURLs.index(of: kind)) { $0.index(of: kind) })
         }
+        if changes != nil { jobs.append(PageJob(path: SiteURLs.changes) { $0.changesPage() }) }
         jobs.append(PageJob(path: SiteURLs.settingsIndex) { $0.settingsIndex() })
         jobs += framework.settings.map { setting in PageJob(path: SiteURLs.path(forSetting: setting.slug)) { $0.setting(setting) } }
         jobs += framework.stages.map { stage in PageJob(path: SiteURLs.path(for: stage.id)) { $0.stage(stage) } }

@@ -6,6 +6,7 @@ enum SiteURLs {
     static let matrix = "matrix.html"
     static let notFound = "404.html"
     static let search = "search.html"
+    static let changes = "changes.html"
     static let sitemap = "sitemap.xml"
     static let stylesheet = "assets/site.css"
 
