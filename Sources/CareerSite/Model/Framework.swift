@@ -172,9 +172,14 @@ public struct Setting: Sendable, Hashable {
     public var title: String
 
     /// `General practice` -> `general-practice`; ASCII letters and digits joined by single hyphens.
-    static func slug(for title: String) -> String {
+    static func slug(for title: String) -> String { Slug.make(title) }
+}
+
+/// Turns text into a URL- and id-safe slug: lower-case ASCII letters and digits joined by single hyphens.
+enum Slug {
+    static func make(_ text: String) -> String {
         var slug = ""
-        for scalar in title.lowercased().unicodeScalars {
+        for scalar in text.lowercased().unicodeScalars {
             if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
                 slug.unicodeScalars.append(scalar)
             } else if !slug.isEmpty, !slug.hasSuffix("-") {

@@ -124,16 +124,8 @@ enum MarkdownRenderer {
 
     /// A fragment id from heading text: lower-case ASCII letters and digits joined by single hyphens.
     static func slugify(_ text: String) -> String {
-        var slug = ""
-        for scalar in text.lowercased().unicodeScalars {
-            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
-                slug.unicodeScalars.append(scalar)
-            } else if !slug.isEmpty, !slug.hasSuffix("-") {
-                slug += "-"
-            }
-        }
-        while slug.hasSuffix("-") { slug.removeLast() }
-        if let first = slug.unicodeScalars.first, ("0"..."9").contains(first) { slug = "s-" + slug }
+        let slug = Slug.make(text)
+        if let first = slug.unicodeScalars.first, ("0"..."9").contains(first) { return "s-" + slug }
         return slug
     }
 
