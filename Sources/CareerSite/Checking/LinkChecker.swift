@@ -88,7 +88,7 @@ enum LinkChecker {
         var values: [String] = []
         let needle = " \(name)=\""
         var rest = html[...]
-        while let range = rest.range(of: needle) {
+        while let range = rest.fastRange(of: needle) {
             let after = rest[range.upperBound...]
             guard let end = after.firstIndex(of: "\"") else { break }
             values.append(String(after[..<end]))

@@ -136,7 +136,7 @@ enum MarkdownRenderer {
         result.reserveCapacity(html.utf8.count + slugs.count * 24)
         var rest = html[...]
         var index = 0
-        while index < slugs.count, let open = rest.range(of: "<h") {
+        while index < slugs.count, let open = rest.fastRange(of: "<h") {
             let after = rest[open.upperBound...]
             guard let digit = after.first, ("1"..."6").contains(digit),
                 after.dropFirst().first == ">"

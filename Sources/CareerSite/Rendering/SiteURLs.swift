@@ -46,7 +46,7 @@ enum SiteURLs {
         var result = ""
         var rest = html[...]
         let marker = "href=\"" + LinkRules.placeholderScheme
-        while let range = rest.range(of: marker) {
+        while let range = rest.fastRange(of: marker) {
             result += rest[..<range.lowerBound]
             let target = rest[range.upperBound...]
             let value = target.prefix { $0 != "\"" }
@@ -71,7 +71,7 @@ enum SiteURLs {
         guard html.contains("<h") else { return html }
         var result = ""
         var rest = html[...]
-        while let open = rest.range(of: "<h") ?? nil, let close = rest[open.lowerBound...].range(of: ">") {
+        while let open = rest.fastRange(of: "<h"), let close = rest[open.lowerBound...].fastRange(of: ">") {
             let tag = rest[open.lowerBound..<close.upperBound]
             result += rest[..<open.lowerBound]
             rest = rest[close.upperBound...]
@@ -85,7 +85,7 @@ enum SiteURLs {
             var attributes = String(tag.dropFirst(3).dropLast())
             attributes = attributes.replacingOccurrences(of: " id=\"", with: " id=\"\(prefix)--")
             result += "<h\(newLevel)\(attributes)>"
-            if let end = rest.range(of: "</h\(level)>") {
+            if let end = rest.fastRange(of: "</h\(level)>") {
                 result += rest[..<end.lowerBound]
                 result += "</h\(newLevel)>"
                 rest = rest[end.upperBound...]
@@ -102,7 +102,7 @@ enum SiteURLs {
         var result = ""
         result.reserveCapacity(html.utf8.count)
         var rest = html[...]
-        while let range = rest.range(of: LinkRules.placeholderScheme) {
+        while let range = rest.fastRange(of: LinkRules.placeholderScheme) {
             let before = rest[..<range.lowerBound]
             guard before.hasSuffix("href=\"") || before.hasSuffix("src=\"") else {
                 result += rest[..<range.upperBound]
