@@ -11,7 +11,7 @@ struct Careers: ParsableCommand {
             Reads Markdown files with YAML front matter from a content folder, fills the Mustache templates \
             in a templates folder, and writes a linked static website that works from any host or straight from disk.
             """,
-        subcommands: [Build.self, Check.self, Handout.self, Serve.self, DiffCommand.self],
+        subcommands: [Build.self, Check.self, Handout.self, Serve.self, DiffCommand.self, Synth.self],
         defaultSubcommand: Build.self
     )
 }
