@@ -41,6 +41,8 @@ public struct TemplateSet: Sendable {
         if !problems.isEmpty { throw DiagnosticsError(problems) }
         self.library = library
         self.assets = assets
+        self.inlineStylesheet = ["site.css", "handout.css"].compactMap { assets[$0] }.map { String(decoding: $0, as: UTF8.self) }
+            .joined(separator: "\n").replacingOccurrences(of: "</", with: "<\\/")
     }
 
     /// Loads `*.mustache`, `partials/*.mustache` and `assets/**` from a templates folder.
@@ -107,11 +109,8 @@ public struct TemplateSet: Sendable {
         return try TemplateSet(templates: templates, assets: assets, displayRoot: displayRoot)
     }
 
-    /// The site and handout stylesheets as one string, for a handout's `<style>` element.
-    var inlineStylesheet: String {
-        ["site.css", "handout.css"].compactMap { assets[$0] }.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n")
-            .replacingOccurrences(of: "</", with: "<\\/")
-    }
+    /// The site and handout stylesheets as one string, for a handout's `<style>` element (computed once).
+    let inlineStylesheet: String
 
     /// Renders a named template with a context of dictionaries, arrays, strings, numbers and booleans.
     ///
