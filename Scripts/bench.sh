@@ -1,0 +1,397 @@
+#!/usr/bin/env bash
+# Benchmarks `careers build` on the shipped content and on synthetic content of several sizes, with Hugo and the
+# `cmark` command on the same Markdown as references. Writes Benchmarks/RESULTS.md and echoes it.
+#
+# Usage: Scripts/bench.sh            (from anywhere; it works in the project folder it lives in)
+#
+# Settings (environment variables):
+#   BENCH_SIZES        sizes to run, "shipped" or a number of synthetic roles   (default "shipped 1000 2000 10000 50000")
+#   BENCH_RUNS         timed runs per measurement, at least 2                    (default 5)
+#   BENCH_SEED         seed for `careers synth`                                  (default 1)
+#   BENCH_MAX_SECONDS  if one full build (the probe) takes longer than this, the repeated runs of that size are
+#                      skipped and the probe is reported alone                   (default 300)
+#   BENCH_TIMEOUT      the probe is stopped after this many seconds and reported as "> N s" (default 3600)
+#   BENCH_LOOP_MAX     run the one-cmark-process-per-file loop only up to this many roles (default 10000)
+#   BENCH_PROFILE      size to profile with `perf` when perf is installed, "" to skip (default 2000)
+#   BENCH_PROFILE_SECONDS  how long to profile                                   (default 60)
+#   BENCH_WORK         working folder (default: a new folder under /tmp; it is removed at the end unless set)
+#   BENCH_SCRATCH      SwiftPM scratch path for the release build                (default .build-synth)
+#
+# Time: each size costs about (3 x BENCH_RUNS + 2) careers builds, plus BENCH_RUNS Hugo builds and cmark runs.
+# The shipped content takes well under a minute in all. How long synthetic sizes take depends on how build time
+# scales; the probe and BENCH_MAX_SECONDS keep a slow size from taking hours (see RESULTS.md for real numbers).
+#
+# What is measured (hyperfine, medians with min and max):
+#   full    `careers build` into an empty output folder (removed before each run)
+#   no-op   `careers build` again into the same folder, nothing changed (one warm-up run first)
+#   edit    `careers build` after one role's body text changed (each run rewrites one line in that role's file)
+#   hugo    Hugo building the same role files (same front matter and body) with a minimal template, into an
+#           empty folder; taxonomies, RSS, sitemap, robots.txt and 404 disabled. Hugo leaves `kind:id` links as
+#           they are, and builds only the role pages, a home page and a roles list; careers builds the whole site.
+#   cmark   the `cmark` command on the same role bodies (front matter removed): "cat" is one process over all
+#           the bodies concatenated (the pure Markdown lower bound); "loop" is one process per file in a shell
+#           loop, which mostly measures process start-up.
+# Peak memory is the maximum resident set size from `/usr/bin/time -v` on one full build (careers and Hugo).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+SIZES=${BENCH_SIZES:-"shipped 1000 2000 10000 50000"}
+RUNS=${BENCH_RUNS:-5}
+SEED=${BENCH_SEED:-1}
+MAX_SECONDS=${BENCH_MAX_SECONDS:-300}
+TIMEOUT=${BENCH_TIMEOUT:-3600}
+LOOP_MAX=${BENCH_LOOP_MAX:-10000}
+PROFILE=${BENCH_PROFILE-2000}
+PROFILE_SECONDS=${BENCH_PROFILE_SECONDS:-60}
+SCRATCH=${BENCH_SCRATCH:-.build-synth}
+RESULTS_FILE="$ROOT/Benchmarks/RESULTS.md"
+
+if [ "$RUNS" -lt 2 ]; then
+    echo "BENCH_RUNS must be at least 2 (hyperfine needs two runs for a median)" >&2
+    exit 2
+fi
+
+if [ -n "${BENCH_WORK:-}" ]; then
+    WORK=$BENCH_WORK
+    mkdir -p "$WORK"
+else
+    WORK=$(mktemp -d /tmp/careers-bench.XXXXXX)
+    trap 'rm -rf "$WORK"' EXIT
+fi
+
+log() { printf '\n== %s\n' "$*" >&2; }
+
+# ---------------------------------------------------------------------------------------------------------------
+# Tools: hugo, hyperfine, cmark and GNU time from apt when missing (through sudo when not root).
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+command -v hugo >/dev/null 2>&1 || missing+=(hugo)
+command -v hyperfine >/dev/null 2>&1 || missing+=(hyperfine)
+command -v cmark >/dev/null 2>&1 || missing+=(cmark)
+[ -x /usr/bin/time ] || missing+=(time)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+if [ "${#missing[@]}" -gt 0 ]; then
+    log "installing ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# ---------------------------------------------------------------------------------------------------------------
+# The release binary.
+
+log "building careers (release, scratch path $SCRATCH)"
+if [ -x Scripts/ensure-build-deps.sh ]; then Scripts/ensure-build-deps.sh; fi
+swift build --scratch-path "$SCRATCH" -c release --product careers >&2
+BIN="$ROOT/$SCRATCH/release/careers"
+TEMPLATES="$ROOT/Templates"
+
+# Results: one line per measurement, tab-separated: size scenario median min max runs note
+TSV="$WORK/results.tsv"
+: >"$TSV"
+MEM="$WORK/memory.tsv" # size tool max_rss_kb seconds note
+: >"$MEM"
+COMMANDS="$WORK/commands.txt"
+: >"$COMMANDS"
+: >"$WORK/sizes.txt"
+
+# hyperfine JSON -> a results line.
+record() { # size scenario json
+    python3 - "$1" "$2" "$3" >>"$TSV" <<'EOF'
+import json, sys
+size, scenario, path = sys.argv[1:4]
+result = json.load(open(path))["results"][0]
+times = result["times"]
+print("\t".join([size, scenario, f'{result["median"]:.4f}', f'{min(times):.4f}', f'{max(times):.4f}', str(len(times)), ""]))
+EOF
+}
+
+# Runs hyperfine with the shared options; the last argument is the command.
+bench() { # size scenario [hyperfine options...] command
+    local size=$1 scenario=$2
+    shift 2
+    local json="$WORK/$size-$scenario.json"
+    local command=${*: -1}
+    printf '%s %s: %s\n' "$size" "$scenario" "$command" >>"$COMMANDS"
+    hyperfine --style basic --shell bash --runs "$RUNS" --export-json "$json" "$@" >&2
+    record "$size" "$scenario" "$json"
+}
+
+# One run under /usr/bin/time -v (stopped after $TIMEOUT s): records peak memory and wall time.
+measure_memory() { # size tool command...
+    local size=$1 tool=$2
+    shift 2
+    local out="$WORK/$size-$tool.time"
+    local status=0
+    /usr/bin/time -v -o "$out" timeout "$TIMEOUT" "$@" >/dev/null 2>"$WORK/$size-$tool.stderr" || status=$?
+    python3 - "$size" "$tool" "$out" "$status" "$TIMEOUT" >>"$MEM" <<'EOF'
+import re, sys
+size, tool, path, status, timeout = sys.argv[1:6]
+text = open(path).read()
+rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)
+wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", text).group(1)
+seconds = 0.0
+for part in wall.split(":"):
+    seconds = seconds * 60 + float(part)
+note = "timed out" if status == "124" else ("failed" if status != "0" else "")
+print("\t".join([size, tool, rss, f"{seconds:.3f}", note]))
+EOF
+    return "$status"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Each size.
+
+for size in $SIZES; do
+    log "size $size"
+    content="$WORK/content-$size"
+    rm -rf "$content"
+    if [ "$size" = "shipped" ]; then
+        cp -R "$ROOT/Content" "$content" # a copy, so the edit scenario never touches the project's content
+    else
+        "$BIN" synth --roles "$size" --seed "$SEED" --out "$content" >&2
+    fi
+    roles=$(find "$content/roles" -name '*.md' | wc -l | tr -d ' ')
+    echo "$size roles $roles" >>"$WORK/sizes.txt"
+    out="$WORK/out-$size"
+    build="'$BIN' build --content '$content' --templates '$TEMPLATES' --output '$out'"
+
+    # The file edited between runs of the edit scenario: the first role, with a line the edit script rewrites.
+    edited=$(find "$content/roles" -name '*.md' | LC_ALL=C sort | head -1)
+    printf '\nBench edit 0.\n' >>"$edited"
+    cat >"$WORK/edit-$size.sh" <<EOF
+#!/usr/bin/env bash
+sed -i -E "s/^Bench edit [0-9]+\\.\$/Bench edit \$(date +%s%N)./" '$edited'
+EOF
+    chmod +x "$WORK/edit-$size.sh"
+
+    # The probe: one full build under /usr/bin/time (peak memory), which also decides whether to repeat.
+    rm -rf "$out"
+    printf '%s probe: /usr/bin/time -v timeout %s %s\n' "$size" "$TIMEOUT" "$build" >>"$COMMANDS"
+    probe_status=0
+    measure_memory "$size" careers "$BIN" build --content "$content" --templates "$TEMPLATES" --output "$out" || probe_status=$?
+    probe_seconds=$(awk -F'\t' -v s="$size" '$1 == s && $2 == "careers" { print $4 }' "$MEM")
+    if [ "$probe_status" -ne 0 ] || awk -v t="$probe_seconds" -v m="$MAX_SECONDS" 'BEGIN { exit !(t > m) }'; then
+        note="probe only: one build took ${probe_seconds} s (BENCH_MAX_SECONDS=$MAX_SECONDS)"
+        [ "$probe_status" -eq 124 ] && note="probe stopped after $TIMEOUT s (BENCH_TIMEOUT)"
+        [ "$probe_status" -ne 0 ] && [ "$probe_status" -ne 124 ] && note="build failed (status $probe_status)"
+        printf '%s\tfull\t%s\t%s\t%s\t1\t%s\n' "$size" "$probe_seconds" "$probe_seconds" "$probe_seconds" "$note" >>"$TSV"
+        log "$note"
+    else
+        bench "$size" full --prepare "rm -rf '$out'" "$build"
+        bench "$size" noop --warmup 1 "$build"
+        bench "$size" edit --warmup 1 --prepare "'$WORK/edit-$size.sh'" "$build"
+    fi
+
+    # The same role files as a Hugo site, and the bodies alone for cmark.
+    hugo_site="$WORK/hugo-$size"
+    bodies="$WORK/bodies-$size"
+    rm -rf "$hugo_site" "$bodies"
+    mkdir -p "$hugo_site/content/roles" "$hugo_site/layouts/_default" "$bodies"
+    python3 - "$content/roles" "$hugo_site/content/roles" "$bodies" <<'EOF'
+import os, sys
+source, hugo, bodies = sys.argv[1:4]
+for name in sorted(os.listdir(source)):
+    text = open(os.path.join(source, name), encoding="utf-8").read()
+    open(os.path.join(hugo, name), "w", encoding="utf-8").write(text)
+    parts = text.split("\n---\n", 1)
+    open(os.path.join(bodies, name), "w", encoding="utf-8").write(parts[1] if len(parts) == 2 else text)
+EOF
+    cat >"$hugo_site/config.toml" <<'EOF'
+baseURL = "https://example.org/"
+title = "Benchmark"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+[markup.goldmark.renderer]
+unsafe = false
+EOF
+    cat >"$hugo_site/layouts/_default/single.html" <<'EOF'
+<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
+<body><main><h1>{{ .Title }}</h1><p>{{ .Params.summary }}</p>{{ .Content }}</main></body></html>
+EOF
+    cat >"$hugo_site/layouts/_default/list.html" <<'EOF'
+<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
+<body><main><h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></main></body></html>
+EOF
+    hugo_out="$WORK/hugo-out-$size"
+    hugo_build="hugo --quiet --source '$hugo_site' --destination '$hugo_out' --cacheDir '$WORK/hugo-cache'"
+    bench "$size" hugo --prepare "rm -rf '$hugo_out'" "$hugo_build"
+    rm -rf "$hugo_out"
+    printf '%s hugo memory: /usr/bin/time -v %s\n' "$size" "$hugo_build" >>"$COMMANDS"
+    measure_memory "$size" hugo hugo --quiet --source "$hugo_site" --destination "$hugo_out" --cacheDir "$WORK/hugo-cache" ||
+        true
+
+    bench "$size" cmark-cat "cd '$bodies' && printf '%s\0' *.md | xargs -0 cat | cmark --smart > /dev/null"
+    if [ "$roles" -le "$LOOP_MAX" ]; then
+        bench "$size" cmark-loop "cd '$bodies' && for f in *.md; do cmark --smart \"\$f\"; done > /dev/null"
+    fi
+    rm -rf "$hugo_out" "$WORK/hugo-cache"
+done
+
+# ---------------------------------------------------------------------------------------------------------------
+# Where the time goes: perf on one size, if perf is installed.
+
+PROFILE_FILE="$WORK/profile.txt"
+: >"$PROFILE_FILE"
+if [ -n "$PROFILE" ] && command -v perf >/dev/null 2>&1 && [ -d "$WORK/content-$PROFILE" ]; then
+    log "profiling the $PROFILE case for up to $PROFILE_SECONDS s"
+    rm -rf "$WORK/out-profile"
+    printf 'profile: perf record -F 499 -g -- timeout -s INT %s %s build (size %s, empty output)\n' \
+        "$PROFILE_SECONDS" "$BIN" "$PROFILE" >>"$COMMANDS"
+    if perf record -q -F 499 -g -o "$WORK/perf.data" -- timeout -s INT "$PROFILE_SECONDS" "$BIN" build \
+        --content "$WORK/content-$PROFILE" --templates "$TEMPLATES" --output "$WORK/out-profile" >/dev/null 2>&1 ||
+        [ -s "$WORK/perf.data" ]; then
+        demangle() { if command -v swift >/dev/null 2>&1; then swift demangle --simplified; else cat; fi; }
+        {
+            echo "Self time (top 10 symbols):"
+            perf report -i "$WORK/perf.data" --no-children --sort symbol --stdio 2>/dev/null |
+                grep -E '^ +[0-9.]+%' | head -10 | demangle | cut -c1-150 | sed -E 's/[[:space:]]+$//; s/^[[:space:]]+//'
+            echo
+            echo "Inclusive time (top 20, start-up and thread frames left out):"
+            perf report -i "$WORK/perf.data" --children --sort symbol --stdio 2>/dev/null |
+                grep -E '^ +[0-9.]+%' | demangle |
+                grep -v -E '__libc_start|careers_main|_start$|start_thread|_dispatch_worker|ParsableCommand|Build\.run|main$' |
+                head -20 | cut -c1-150 | sed -E 's/[[:space:]]+$//; s/^[[:space:]]+//'
+        } >"$PROFILE_FILE" || true
+    fi
+fi
+
+# ---------------------------------------------------------------------------------------------------------------
+# The report.
+
+mkdir -p "$ROOT/Benchmarks"
+python3 - "$TSV" "$MEM" "$COMMANDS" "$PROFILE_FILE" "$WORK/sizes.txt" "$RUNS" "$SEED" "$MAX_SECONDS" "$TIMEOUT" \
+    "$BIN" >"$RESULTS_FILE" <<'EOF'
+import datetime, os, re, subprocess, sys
+
+tsv, mem, commands, profile, sizes_file, runs, seed, max_seconds, timeout, binary = sys.argv[1:11]
+
+def sh(command):
+    try:
+        return subprocess.run(command, shell=True, capture_output=True, text=True, timeout=60).stdout.strip()
+    except Exception:
+        return ""
+
+rows = [line.rstrip("\n").split("\t") for line in open(tsv) if line.strip()]
+memory = [line.rstrip("\n").split("\t") for line in open(mem) if line.strip()]
+roles = {}
+for line in open(sizes_file):
+    size, _, count = line.split()
+    roles[size] = int(count)
+sizes = list(dict.fromkeys(row[0] for row in rows))
+timing = {(row[0], row[1]): row for row in rows}
+rss = {(row[0], row[1]): row for row in memory}
+
+def seconds(value):
+    value = float(value)
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+
+def cell(size, scenario):
+    row = timing.get((size, scenario))
+    if not row:
+        return "–"
+    median, low, high, count, note = row[2], row[3], row[4], row[5], row[6]
+    if count == "1":
+        return f"{'> ' if 'stopped' in note else ''}{seconds(median)} (1 run)"
+    return f"{seconds(median)} ({seconds(low)}–{seconds(high)})"
+
+def median(size, scenario):
+    row = timing.get((size, scenario))
+    return float(row[2]) if row else None
+
+def ratio(a, b, digits=1):
+    return "–" if a is None or b is None or b == 0 else f"{a / b:.{digits}f}×"
+
+cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
+load = sh("cut -d' ' -f1-3 /proc/loadavg")
+cores = sh("nproc")
+kernel = sh("uname -sr")
+commit = sh("git rev-parse --short HEAD")
+dirty = " with uncommitted changes" if sh("git status --porcelain") else ""
+swift = sh("swift --version 2>&1 | head -1")
+hugo = sh("hugo version")
+hyperfine = sh("hyperfine --version")
+cmark = sh("cmark --version | head -1")
+gnutime = sh("/usr/bin/time --version 2>&1 | head -1")
+memory_total = sh("awk '/MemTotal/ {printf \"%.1f GiB\", $2 / 1048576}' /proc/meminfo")
+print("# Benchmarks")
+print()
+print(f"Run on {datetime.date.today().isoformat()} by `Scripts/bench.sh`.")
+print()
+print(f"- Machine: {cores} CPUs, {cpu}, {memory_total} memory; {kernel}; load average at the end {load}")
+print(f"- careers: release build of commit `{commit}`{dirty}; {swift}")
+print(f"- {hugo}")
+print(f"- {hyperfine}; {cmark}; {gnutime}")
+print(f"- Settings: BENCH_RUNS={runs}, BENCH_SEED={seed}, BENCH_MAX_SECONDS={max_seconds}, BENCH_TIMEOUT={timeout}")
+print()
+print("Times are medians with (min–max) over the runs. \"1 run\" marks a size where one full build took longer than")
+print("BENCH_MAX_SECONDS, so only that probe was measured; \"> \" marks a probe stopped at BENCH_TIMEOUT.")
+print()
+print("## Time")
+print()
+print("| content | roles | careers full | careers no-op | careers one edit | Hugo (roles only) | cmark, one process | cmark, one per file |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+for size in sizes:
+    print(f"| {'shipped Content/' if size == 'shipped' else 'synthetic'} | {roles.get(size, '?')} | {cell(size, 'full')} | "
+          f"{cell(size, 'noop')} | {cell(size, 'edit')} | {cell(size, 'hugo')} | {cell(size, 'cmark-cat')} | {cell(size, 'cmark-loop')} |")
+print()
+print("## Peak memory (maximum resident set size, one full build)")
+print()
+print("| content | roles | careers | Hugo | careers / Hugo | careers wall time in this run |")
+print("|---|---:|---:|---:|---:|---:|")
+for size in sizes:
+    c, h = rss.get((size, "careers")), rss.get((size, "hugo"))
+    mb = lambda row: f"{int(row[2]) / 1024:.0f} MB" if row else "–"
+    r = ratio(int(c[2]), int(h[2])) if c and h else "–"
+    wall = (seconds(c[3]) + (" (stopped)" if c[4] == "timed out" else "")) if c else "–"
+    print(f"| {size} | {roles.get(size, '?')} | {mb(c)} | {mb(h)} | {r} | {wall} |")
+print()
+print("## Ratios")
+print()
+print("| content | careers / Hugo | careers / cmark (one process) | careers / cmark (per file) | no-op / full | one edit / full |")
+print("|---|---:|---:|---:|---:|---:|")
+for size in sizes:
+    full = median(size, "full")
+    print(f"| {size} | {ratio(full, median(size, 'hugo'))} | {ratio(full, median(size, 'cmark-cat'), 0)} | "
+          f"{ratio(full, median(size, 'cmark-loop'))} | {ratio(median(size, 'noop'), full, 2)} | {ratio(median(size, 'edit'), full, 2)} |")
+print()
+numeric = [s for s in sizes if s.isdigit()]
+if len(numeric) >= 2:
+    base = numeric[0]
+    print(f"## Scaling (per role, relative to {base} roles; 1.0× is linear)")
+    print()
+    print("| roles | careers full, per role | × linear | careers peak memory, per role | × linear | Hugo, per role | × linear |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    def per(value, n):
+        return None if value is None else value / n
+    for size in numeric:
+        n, b = roles[size], roles[base]
+        t, tb = per(median(size, "full"), n), per(median(base, "full"), b)
+        m = per(int(rss[(size, "careers")][2]) if (size, "careers") in rss else None, n)
+        mb_ = per(int(rss[(base, "careers")][2]) if (base, "careers") in rss else None, b)
+        h, hb = per(median(size, "hugo"), n), per(median(base, "hugo"), b)
+        fmt_t = lambda v: "–" if v is None else f"{v * 1000:.2f} ms"
+        fmt_m = lambda v: "–" if v is None else f"{v:.0f} KB"
+        print(f"| {n} | {fmt_t(t)} | {ratio(t, tb)} | {fmt_m(m)} | {ratio(m, mb_)} | {fmt_t(h)} | {ratio(h, hb)} |")
+    print()
+text = open(profile).read().strip()
+if text:
+    print("## Where the time goes")
+    print()
+    print("```")
+    print(text)
+    print("```")
+    print()
+print("## Commands")
+print()
+print("```")
+print(open(commands).read().replace(os.path.dirname(os.path.dirname(binary)), "$SCRATCH").strip())
+print("```")
+EOF
+
+cat "$RESULTS_FILE"
