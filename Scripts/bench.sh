@@ -161,7 +161,7 @@ for size in $SIZES; do
     build="'$BIN' build --content '$content' --templates '$TEMPLATES' --output '$out'"
 
     # The file edited between runs of the edit scenario: the first role, with a line the edit script rewrites.
-    edited=$(find "$content/roles" -name '*.md' | LC_ALL=C sort | head -1)
+    edited=$(find "$content/roles" -name '*.md' | LC_ALL=C sort | sed -n '1p')
     printf '\nBench edit 0.\n' >>"$edited"
     cat >"$WORK/edit-$size.sh" <<EOF
 #!/usr/bin/env bash
