@@ -71,7 +71,9 @@ public enum SiteBuilder {
         let outputProblems = writer.checkUsable(
             inputs: [(options.content, "the content folder"), (options.templates, "the templates folder")],
             project: options.projectRoot)
+        var clock = PhaseClock()
         let (framework, templates, diagnostics) = load(options)
+        clock.lap("load")
         let all = (diagnostics + outputProblems).sortedForDisplay()
         guard !all.hasErrors, let framework, let templates else { return BuildReport(diagnostics: all) }
         let contentAssets: [String: Data]
@@ -80,7 +82,6 @@ public enum SiteBuilder {
         } catch {
             return BuildReport(diagnostics: all + [error])
         }
-        let handouts = HandoutRenderer(framework: framework, templates: templates, contentAssets: contentAssets).render()
         var changes: ChangeReport?
         if let previous = options.previous {
             do {
@@ -95,18 +96,23 @@ public enum SiteBuilder {
             warnings.append(.warning(warning, at: SourceLocation(path: "\(options.contentName)/framework.md")))
         }
         let reported = (all + warnings).sortedForDisplay()
-        let pages = SiteRenderer(framework: framework, templates: templates, changes: changes).render()
-        let files = pages + handouts
+        // Pages, handouts and data files are independent: one parallel pool makes them all.
+        let handoutRenderer = HandoutRenderer(framework: framework, templates: templates, contentAssets: contentAssets)
+        let siteRenderer = SiteRenderer(framework: framework, templates: templates, changes: changes)
+        let files = OutputJob.run(siteRenderer.jobs() + handoutRenderer.jobs())
+        let handouts = files.filter { $0.path.hasPrefix(HandoutRenderer.folder + "/") }
+        clock.lap("render")
         // The site's pages may link to each other; each handout must stand alone.
         let assetFiles = framework.assets.map { OutputFile(path: "assets/\($0.path)", contents: Data()) }
-        var broken = LinkChecker.check(files + assetFiles) { !$0.hasPrefix(HandoutRenderer.folder + "/") }
-        for handout in handouts { broken += LinkChecker.check([handout]) }
+        let broken = LinkChecker.check(files + assetFiles, standalone: { $0.hasPrefix(HandoutRenderer.folder + "/") })
+        clock.lap("link check")
         if !broken.isEmpty {
             let problems = broken.map { Diagnostic.error($0.description, at: nil) }
             return BuildReport(diagnostics: (reported + problems).sortedForDisplay())
         }
         do {
             let summary = try writer.write(files, copying: framework.assets)
+            clock.lap("write")
             if let fingerprint {
                 var sizes = Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.contents.count) })
                 for asset in framework.assets { sizes["assets/" + asset.path] = contentAssets[asset.path]?.count ?? 0 }
@@ -202,5 +208,20 @@ public enum SiteBuilder {
             }
         }
         return (framework, templates, diagnostics.sortedForDisplay())
+    }
+}
+
+/// Prints how long each step of a build took, to standard error, when `CAREERS_TIMINGS` is set (for profiling;
+/// `Scripts/bench.sh` measures whole processes).
+struct PhaseClock {
+    private let enabled = ProcessInfo.processInfo.environment["CAREERS_TIMINGS"] != nil
+    private var last = DispatchTime.now()
+
+    mutating func lap(_ phase: String) {
+        guard enabled else { return }
+        let now = DispatchTime.now()
+        let milliseconds = Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1_000_000
+        FileHandle.standardError.write(Data("careers: \(phase): \(Int(milliseconds.rounded())) ms\n".utf8))
+        last = now
     }
 }

@@ -15,41 +15,102 @@ enum LinkChecker {
 
     /// - Parameter linksFrom: which pages to read links from (default: every HTML page); all files are targets.
     static func check(_ files: [OutputFile], linksFrom: ((String) -> Bool)? = nil) -> [BrokenLink] {
+        check(files, standalone: { _ in false }, linksFrom: linksFrom)
+    }
+
+    /// Checks a whole build at once, scanning every page once and in parallel.
+    ///
+    /// - Parameters:
+    ///   - standalone: pages that must stand alone (handouts): their links may reach only their own anchors
+    ///     (and absolute URLs); they can still be the target of other pages' links.
+    ///   - linksFrom: which of the other pages to read links from (default: all of them).
+    static func check(_ files: [OutputFile], standalone: (String) -> Bool, linksFrom: ((String) -> Bool)? = nil) -> [BrokenLink] {
+        let pages = files.filter { $0.path.hasSuffix(".html") }.sorted { $0.path < $1.path }
+        let readsLinks = pages.map { standalone($0.path) || (linksFrom?($0.path) ?? true) }
+        let isStandalone = pages.map { standalone($0.path) }
+        let scans = ConcurrentResults<PageScan>(count: pages.count)
+        DispatchQueue.concurrentPerform(iterations: pages.count) { index in
+            scans.set(index, PageScan(pages[index].contents, links: readsLinks[index]))
+        }
+        let found = scans.values
         let paths = Set(files.map(\.path))
-        var idsByPage: [String: Set<String>] = [:]
-        var linksByPage: [String: [String]] = [:]
-        for file in files where file.path.hasSuffix(".html") {
-            let html = String(decoding: file.contents, as: UTF8.self)
-            idsByPage[file.path] = Set(attributeValues(named: "id", in: html))
-            if linksFrom?(file.path) ?? true {
-                linksByPage[file.path] = attributeValues(named: "href", in: html) + attributeValues(named: "src", in: html)
+        let idsByPage = Dictionary(pages.indices.map { (pages[$0].path, found[$0].ids) }) { first, _ in first }
+        // Pages are checked in chunks, each with a cache of what a link resolves to: most links (navigation,
+        // footers, lists) repeat from page to page within a folder.
+        let chunkSize = 64
+        let chunks = (pages.count + chunkSize - 1) / chunkSize
+        let results = ConcurrentResults<[BrokenLink]>(count: chunks)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var broken: [BrokenLink] = []
+            var resolved: [String: Resolution] = [:]
+            var folder = ""
+            for index in (chunk * chunkSize)..<min(pages.count, (chunk + 1) * chunkSize) where readsLinks[index] {
+                let page = pages[index].path
+                let pageFolder = page.lastIndex(of: "/").map { String(page[..<$0]) } ?? ""
+                if pageFolder != folder {
+                    resolved.removeAll(keepingCapacity: true)
+                    folder = pageFolder
+                }
+                for raw in found[index].links {
+                    let resolution: Resolution
+                    if let known = resolved[raw] {
+                        resolution = known
+                    } else {
+                        resolution = resolve(link: raw, from: page)
+                        resolved[raw] = resolution
+                    }
+                    switch resolution {
+                    case .ignored: continue
+                    case .outside: broken.append(BrokenLink(page: page, target: raw, reason: "it leads outside the site"))
+                    case .file(let target, let fragment):
+                        let target = target ?? page
+                        let exists = isStandalone[index] ? target == page : paths.contains(target)
+                        guard exists else {
+                            broken.append(BrokenLink(page: page, target: raw, reason: "no such file in the site"))
+                            continue
+                        }
+                        if let fragment, !fragment.isEmpty, target.hasSuffix(".html"), idsByPage[target]?.contains(fragment) != true {
+                            broken.append(BrokenLink(page: page, target: raw, reason: "no element with id '\(fragment)' in \(target)"))
+                        }
+                    }
+                }
+            }
+            results.set(chunk, broken)
+        }
+        return results.values.flatMap { $0 }
+    }
+
+    /// What a link in a page points at: nothing to check, a place outside the site, or a file of the site
+    /// (nil for the page itself) and an optional fragment.
+    private enum Resolution: Sendable {
+        case ignored
+        case outside
+        case file(String?, fragment: String?)
+    }
+
+    private static func resolve(link raw: String, from page: String) -> Resolution {
+        let link = decodeEntities(raw)
+        if link.isEmpty || isExternal(link) { return .ignored }
+        let (pathPart, fragment) = split(link)
+        if pathPart.isEmpty { return .file(nil, fragment: fragment) }
+        guard let target = resolve(pathPart, from: page) else { return .outside }
+        return .file(target, fragment: fragment)
+    }
+
+    /// The `id`s of a page and, when asked for, the targets of its `href`s and then its `src`s.
+    private struct PageScan: Sendable {
+        var ids: Set<String> = []
+        var links: [String] = []
+
+        init(_ contents: Data, links readLinks: Bool) {
+            contents.withUnsafeBytes { raw in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                ids = Set(LinkChecker.attributeValues(named: "id", in: bytes))
+                if readLinks {
+                    links = LinkChecker.attributeValues(named: "href", in: bytes) + LinkChecker.attributeValues(named: "src", in: bytes)
+                }
             }
         }
-        var broken: [BrokenLink] = []
-        for (page, links) in linksByPage.sorted(by: { $0.key < $1.key }) {
-            for raw in links {
-                let link = decodeEntities(raw)
-                if link.isEmpty || isExternal(link) { continue }
-                let (pathPart, fragment) = split(link)
-                let target: String
-                if pathPart.isEmpty {
-                    target = page
-                } else if let resolved = resolve(pathPart, from: page) {
-                    target = resolved
-                } else {
-                    broken.append(BrokenLink(page: page, target: raw, reason: "it leads outside the site"))
-                    continue
-                }
-                guard paths.contains(target) else {
-                    broken.append(BrokenLink(page: page, target: raw, reason: "no such file in the site"))
-                    continue
-                }
-                if let fragment, !fragment.isEmpty, target.hasSuffix(".html"), idsByPage[target]?.contains(fragment) != true {
-                    broken.append(BrokenLink(page: page, target: raw, reason: "no element with id '\(fragment)' in \(target)"))
-                }
-            }
-        }
-        return broken
     }
 
     static func isExternal(_ link: String) -> Bool {
@@ -85,20 +146,27 @@ enum LinkChecker {
 
     /// Values of `name="…"` attributes (double-quoted, as the templates and cmark write them).
     static func attributeValues(named name: String, in html: String) -> [String] {
+        var html = html
+        return html.withUTF8 { attributeValues(named: name, in: $0) }
+    }
+
+    static func attributeValues(named name: String, in bytes: UnsafeBufferPointer<UInt8>) -> [String] {
         var values: [String] = []
-        let needle = " \(name)=\""
-        var rest = html[...]
-        while let range = rest.fastRange(of: needle) {
-            let after = rest[range.upperBound...]
-            guard let end = after.firstIndex(of: "\"") else { break }
-            values.append(String(after[..<end]))
-            rest = after[after.index(after: end)...]
+        let needle = Array(" \(name)=\"".utf8)
+        var from = 0
+        while let start = ByteSearch.first(needle, in: bytes, from: from) {
+            let valueStart = start + needle.count
+            var end = valueStart
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += 1 }
+            guard end < bytes.count else { break }
+            values.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<end]), as: UTF8.self))
+            from = end + 1
         }
         return values
     }
 
     static func decodeEntities(_ text: String) -> String {
-        guard text.contains("&") else { return text }
+        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
         return text.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
             .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
             .replacingOccurrences(of: "&amp;", with: "&")

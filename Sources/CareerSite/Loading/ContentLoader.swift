@@ -78,10 +78,20 @@ struct ContentLoader {
                     "missing '\(displayRoot)/framework.md': every site needs one framework.md with its title, edition, status and date",
                     at: nil))
         }
-        for item in readPaths {
-            guard let document = read(item.url, display: item.display, kind: item.kind, id: item.id, diagnostics: &content.diagnostics)
-            else { continue }
-            if item.kind == nil { content.framework = document } else { content.documents.append(document) }
+        // Files are read and parsed in parallel; the results are taken in path order, so nothing depends on
+        // scheduling.
+        let toRead = readPaths
+        let results = ConcurrentResults<(SourceDocument?, [Diagnostic])>(count: toRead.count)
+        DispatchQueue.concurrentPerform(iterations: toRead.count) { index in
+            let item = toRead[index]
+            var diagnostics: [Diagnostic] = []
+            let document = read(item.url, display: item.display, kind: item.kind, id: item.id, diagnostics: &diagnostics)
+            results.set(index, (document, diagnostics))
+        }
+        for (index, (document, diagnostics)) in results.values.enumerated() {
+            content.diagnostics += diagnostics
+            guard let document else { continue }
+            if readPaths[index].kind == nil { content.framework = document } else { content.documents.append(document) }
         }
         return content
     }

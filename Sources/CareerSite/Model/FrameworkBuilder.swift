@@ -11,6 +11,8 @@ struct FrameworkBuilder {
     /// Ids that exist per kind (from file names), so one bad file does not cause errors in the files that link to it.
     private let known: [EntryKind: Set<String>]
     private let assetPaths: Set<String>
+    /// Each document's rendered body and the problems found in its links, by document path.
+    private let bodies: [String: (RichText, [Diagnostic])]
 
     init(content: LoadedContent) {
         self.content = content
@@ -22,6 +24,8 @@ struct FrameworkBuilder {
         }
         self.known = known
         self.assetPaths = Set(content.assets.map(\.path))
+        self.bodies = Self.renderBodies(
+            content.documents + (content.framework.map { [$0] } ?? []), known: known, assets: assetPaths)
     }
 
     static let frameworkKeys = ["title", "short_title", "edition", "status", "updated", "base_url", "owner"]
@@ -297,14 +301,31 @@ struct FrameworkBuilder {
     }
 
     private mutating func renderBody(_ document: SourceDocument) -> RichText {
-        guard !document.body.allSatisfy(\.isWhitespace) else { return .empty }
-        let location = SourceLocation(path: document.path, line: document.bodyLine)
-        var found: [Diagnostic] = []
-        let html = MarkdownRenderer.render(document.body, at: location) { link in
-            LinkRules.rewrite(link, known: known, assets: assetPaths, diagnostics: &found)
-        }
+        guard let (body, found) = bodies[document.path] else { return .empty }
         diagnostics.append(contentsOf: found)
-        return RichText(html: html)
+        return body
+    }
+
+    /// Renders every document's Markdown body in parallel (each is independent), with the problems its links
+    /// have, by document path.
+    private static func renderBodies(
+        _ documents: [SourceDocument], known: [EntryKind: Set<String>], assets: Set<String>
+    ) -> [String: (RichText, [Diagnostic])] {
+        let results = ConcurrentResults<(String, RichText, [Diagnostic])>(count: documents.count)
+        DispatchQueue.concurrentPerform(iterations: documents.count) { index in
+            let document = documents[index]
+            guard !document.body.allSatisfy(\.isWhitespace) else {
+                results.set(index, (document.path, .empty, []))
+                return
+            }
+            let location = SourceLocation(path: document.path, line: document.bodyLine)
+            var found: [Diagnostic] = []
+            let html = MarkdownRenderer.render(document.body, at: location) { link in
+                LinkRules.rewrite(link, known: known, assets: assets, diagnostics: &found)
+            }
+            results.set(index, (document.path, RichText(html: html), found))
+        }
+        return Dictionary(results.values.map { ($0.0, ($0.1, $0.2)) }) { first, _ in first }
     }
 
     private mutating func renderInline(_ text: Located<String>) -> RichText {

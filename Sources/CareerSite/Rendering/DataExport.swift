@@ -122,6 +122,14 @@ enum DataExport {
     /// per capability each role lists, in role display order and then the role's own capability order.
     static func csv(for framework: Framework) -> String {
         var rows: [[String]] = [csvColumns]
+        // Many roles share a capability and stage, so each descriptor is converted to plain text once.
+        var descriptors: [CapabilityID: [StageID: String]] = [:]
+        func descriptor(_ capability: Capability, _ stage: StageID) -> String {
+            if let known = descriptors[capability.id]?[stage] { return known }
+            let text = capability.levels[stage].map { PlainText.from(html: $0.html) } ?? ""
+            descriptors[capability.id, default: [:]][stage] = text
+            return text
+        }
         for role in framework.roles {
             let stage = framework.stage(role.stage)
             let profession = framework.profession(role.profession)
@@ -132,7 +140,7 @@ enum DataExport {
                     profession?.title ?? "", role.bands.joined(separator: "; "), role.settings.joined(separator: "; "),
                     capability.code ?? "", capability.id.rawValue, capability.title, capability.domain.rawValue,
                     framework.domain(capability.domain)?.title ?? "",
-                    capability.levels[role.stage].map { PlainText.from(html: $0.html) } ?? "",
+                    descriptor(capability, role.stage),
                 ])
             }
         }

@@ -1,3 +1,32 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Substring search over bytes.
+enum ByteSearch {
+    /// The offset of the first occurrence of `needle` in `haystack` at or after `from`.
+    static func first(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int? {
+        guard let first = needle.first, let base = haystack.baseAddress, from >= 0 else { return nil }
+        let last = haystack.count - needle.count
+        var index = from
+        while index <= last {
+            // memchr finds the candidates (vectorised in the C library); the rest of the needle is compared here.
+            guard let found = memchr(base + index, Int32(first), last - index + 1) else { return nil }
+            index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            var matched = true
+            for offset in 1..<needle.count where haystack[index + offset] != needle[offset] {
+                matched = false
+                break
+            }
+            if matched { return index }
+            index += 1
+        }
+        return nil
+    }
+}
+
 extension Substring {
     /// The first occurrence of an ASCII `needle`, searched over UTF-8 bytes.
     ///

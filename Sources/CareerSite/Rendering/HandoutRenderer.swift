@@ -12,6 +12,18 @@ struct HandoutRenderer: Sendable {
     let templates: TemplateSet
     /// Bytes of `Content/assets/` files, by path below `assets/`, for inlining images.
     let contentAssets: [String: Data]
+    /// Image bytes by site path (`assets/…`), from the content and the templates.
+    private let imageData: [String: Data]
+
+    init(framework: Framework, templates: TemplateSet, contentAssets: [String: Data]) {
+        self.framework = framework
+        self.templates = templates
+        self.contentAssets = contentAssets
+        var images: [String: Data] = [:]
+        for (path, data) in templates.assets { images["assets/" + path] = data }
+        for (path, data) in contentAssets { images["assets/" + path] = data }
+        imageData = images
+    }
 
     static let folder = "handouts"
     static let frameworkPath = "handouts/framework.html"
@@ -21,19 +33,19 @@ struct HandoutRenderer: Sendable {
     static func path(_ kind: EntryKind, id: String) -> String { "\(folder)/\(kind.rawValue)-\(id).html" }
 
     /// Every handout, sorted by path.
-    func render() -> [OutputFile] {
+    func render() -> [OutputFile] { OutputJob.run(jobs()) }
+
+    /// Every handout as an independent job.
+    func jobs() -> [OutputJob] {
         let refs: [EntryRef] =
             framework.stages.map { EntryRef(.stage, $0.id.rawValue) } + framework.professions.map { EntryRef(.profession, $0.id.rawValue) }
             + framework.roles.map { EntryRef(.role, $0.id.rawValue) } + framework.routes.map { EntryRef(.route, $0.id.rawValue) }
-        let results = ConcurrentResults<OutputFile>(count: refs.count + 1)
-        DispatchQueue.concurrentPerform(iterations: refs.count + 1) { index in
-            if index == refs.count {
-                results.set(index, OutputFile(path: Self.frameworkPath, contents: Data(renderFramework().utf8)))
-            } else if let file = render(refs[index]) {
-                results.set(index, file)
-            }
+        // The whole-framework handout is by far the largest, and a stage's lists all its roles.
+        var jobs = [OutputJob(path: Self.frameworkPath, cost: .large) { Data(renderFramework().utf8) }]
+        jobs += refs.map { ref in
+            OutputJob(path: Self.path(ref.kind, id: ref.id), cost: ref.kind == .stage ? .large : .small) { render(ref)?.contents }
         }
-        return results.values.sorted { $0.path < $1.path }
+        return jobs
     }
 
     /// One entry's handout, or nil when the entry does not exist or its kind has no handout.
@@ -67,14 +79,6 @@ struct HandoutRenderer: Sendable {
         return HandoutLinks.rewrite(html, from: Self.frameworkPath, baseURL: framework.info.baseURL, images: imageData)
     }
 
-    /// Image bytes by site path (`assets/…`), from the content and the templates.
-    private var imageData: [String: Data] {
-        var images: [String: Data] = [:]
-        for (path, data) in templates.assets { images["assets/" + path] = data }
-        for (path, data) in contentAssets { images["assets/" + path] = data }
-        return images
-    }
-
     /// Puts a handout's content inside `handout.mustache`, with the stylesheets inlined.
     static func wrap(_ content: String, title: String, description: String?, common: [String: Any], templates: TemplateSet) -> String {
         var context = common
@@ -92,54 +96,77 @@ enum HandoutLinks {
     /// - `href="#…"`: kept; other absolute URLs: the address is written out after the text, without a link.
     /// - `src` of an image in the site: inlined as a `data:` URI; any other `src` is dropped.
     static func rewrite(_ html: String, from page: String, baseURL: String?, images: [String: Data]) -> String {
-        var result = ""
-        result.reserveCapacity(html.utf8.count)
-        var rest = html[...]
+        var html = html
+        let rewritten = html.withUTF8 { bytes in rewrite(bytes, from: page, baseURL: baseURL, images: images) }
+        return String(decoding: rewritten, as: UTF8.self)
+    }
+
+    /// The same over UTF-8 bytes: text and the tags it leaves alone are copied as they are; only `<a>`,
+    /// `</a>`, `<img>` and `<svg>` tags are looked at (every byte it looks for is ASCII).
+    private static func rewrite(_ bytes: UnsafeBufferPointer<UInt8>, from page: String, baseURL: String?, images: [String: Data]) -> [UInt8]
+    {
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + bytes.count / 8)
         var inSVG = false
         // For each open <a>: nil when kept as a link, otherwise the text to add after it (an external address).
         var openAnchors: [String?] = []
-        while let open = rest.firstIndex(of: "<") {
-            result += rest[..<open]
-            guard let close = rest[open...].firstIndex(of: ">") else {
-                result += rest[open...]
-                return result
+        var index = 0
+        func starts(_ prefix: StaticString, at offset: Int) -> Bool {
+            let count = prefix.utf8CodeUnitCount
+            guard offset + count <= bytes.count else { return false }
+            let pointer = prefix.utf8Start
+            for at in 0..<count where bytes[offset + at] != pointer[at] { return false }
+            return true
+        }
+        while index < bytes.count {
+            guard let open = ByteSearch.first([UInt8(ascii: "<")], in: bytes, from: index) else { break }
+            result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<open]))
+            guard let close = ByteSearch.first([UInt8(ascii: ">")], in: bytes, from: open) else {
+                index = open
+                break
             }
-            let tag = String(rest[open...close])
-            rest = rest[rest.index(after: close)...]
-            if tag.hasPrefix("<svg") {
+            index = close + 1
+            if starts("<svg", at: open) {
                 inSVG = true
-            } else if tag.hasPrefix("</svg") {
+            } else if starts("</svg", at: open) {
                 inSVG = false
             }
-            if tag.hasPrefix("<a ") || tag == "<a>" {
+            let isAnchor = starts("<a ", at: open) || starts("<a>", at: open)
+            let isImage = starts("<img ", at: open)
+            if !isAnchor && !isImage && !starts("</a>", at: open) {
+                result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[open...close]))
+                continue
+            }
+            let tag = String(decoding: UnsafeBufferPointer(rebasing: bytes[open...close]), as: UTF8.self)
+            if isAnchor {
                 let target = attribute("href", in: tag) ?? ""
                 if let replacement = linkTarget(target, from: page, baseURL: baseURL) {
-                    result += replacing(attribute: "href", in: tag, with: replacement)
+                    result.append(contentsOf: replacing(attribute: "href", in: tag, with: replacement).utf8)
                     openAnchors.append(nil)
                 } else {
-                    result += inSVG ? "<g>" : "<span class=\"link-text\">"
+                    result.append(contentsOf: (inSVG ? "<g>" : "<span class=\"link-text\">").utf8)
                     let external = LinkChecker.isExternal(target) && !inSVG
                     let shown = target.hasPrefix("mailto:") ? String(target.dropFirst("mailto:".count)) : target
                     openAnchors.append(external ? " <span class=\"link-address\">(\(HTML.escape(shown)))</span>" : "")
                 }
             } else if tag == "</a>" {
                 if let suffix = openAnchors.popLast() ?? nil {
-                    result += (inSVG ? "</g>" : "</span>") + suffix
+                    result.append(contentsOf: ((inSVG ? "</g>" : "</span>") + suffix).utf8)
                 } else {
-                    result += tag
+                    result.append(contentsOf: tag.utf8)
                 }
-            } else if tag.hasPrefix("<img "), let source = attribute("src", in: tag) {
+            } else if let source = attribute("src", in: tag) {
                 if let data = imageURI(source, from: page, images: images) {
-                    result += replacing(attribute: "src", in: tag, with: data)
+                    result.append(contentsOf: replacing(attribute: "src", in: tag, with: data).utf8)
                 } else {
                     let alt = attribute("alt", in: tag) ?? ""
-                    result += "<span class=\"missing-image\">\(HTML.escape(alt))</span>"
+                    result.append(contentsOf: "<span class=\"missing-image\">\(HTML.escape(alt))</span>".utf8)
                 }
             } else {
-                result += tag
+                result.append(contentsOf: tag.utf8)
             }
         }
-        result += rest
+        result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index...]))
         return result
     }
 
@@ -176,14 +203,14 @@ enum HandoutLinks {
 
     /// The value of a double-quoted attribute in a tag we generated.
     static func attribute(_ name: String, in tag: String) -> String? {
-        guard let range = tag.range(of: " \(name)=\"") else { return nil }
+        guard let range = tag.fastRange(of: " \(name)=\"") else { return nil }
         let after = tag[range.upperBound...]
         guard let end = after.firstIndex(of: "\"") else { return nil }
         return LinkChecker.decodeEntities(String(after[..<end]))
     }
 
     private static func replacing(attribute name: String, in tag: String, with value: String) -> String {
-        guard let range = tag.range(of: " \(name)=\"") else { return tag }
+        guard let range = tag.fastRange(of: " \(name)=\"") else { return tag }
         let after = tag[range.upperBound...]
         guard let end = after.firstIndex(of: "\"") else { return tag }
         return String(tag[..<range.upperBound]) + HTML.escape(value) + String(tag[end...])

@@ -157,7 +157,7 @@ enum MarkdownRenderer {
     private static func unwrapSingleParagraph(_ html: String) -> String {
         guard html.hasPrefix("<p>"), html.hasSuffix("</p>\n") else { return html }
         let inner = html.dropFirst(3).dropLast(5)
-        if inner.contains("<p>") { return html }
+        if inner.fastRange(of: "<p>") != nil { return html }
         return String(inner)
     }
 }

@@ -9,36 +9,52 @@
 /// The input is trusted generator output (cmark in safe mode), not arbitrary HTML: the only comments are the
 /// `<!-- raw HTML omitted -->` that cmark writes in place of raw HTML (dropped without a space), and there are
 /// no scripts or CDATA sections; quoted attribute values are still skipped correctly.
+///
+/// It works on UTF-8 bytes in one pass (every byte it looks for is ASCII, so it never splits a character):
+/// the site's search index and data files convert every description, so this is on the build's hot path.
 enum PlainText {
     static func from(html: String) -> String {
-        var text = ""
-        text.reserveCapacity(html.utf8.count)
-        var segment = String.UnicodeScalarView()
-        let scalars = Array(html.unicodeScalars)
-        var index = 0
-        while index < scalars.count {
-            let scalar = scalars[index]
-            guard scalar == "<", let end = tagEnd(in: scalars, from: index) else {
-                segment.append(scalar)
-                index += 1
-                continue
+        var html = html
+        let text = html.withUTF8 { bytes -> [UInt8] in
+            var text: [UInt8] = []
+            text.reserveCapacity(bytes.count)
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "&") {
+                    index = decodeReference(in: bytes, at: index, into: &text)
+                    continue
+                }
+                guard byte == UInt8(ascii: "<"), let end = tagEnd(in: bytes, from: index) else {
+                    text.append(byte)
+                    index += 1
+                    continue
+                }
+                let tag = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end])
+                let name = tagName(of: tag)
+                if name == "img", let alt = attribute("alt", in: tag) {
+                    text.append(space)
+                    var at = 0
+                    while at < alt.count {
+                        if alt[at] == UInt8(ascii: "&") {
+                            at = decodeReference(in: alt, at: at, into: &text)
+                        } else {
+                            text.append(alt[at])
+                            at += 1
+                        }
+                    }
+                    text.append(space)
+                } else if !name.isEmpty, !inlineTags.contains(name) {
+                    text.append(space)
+                }
+                index = end + 1
             }
-            // Decode each run of text on its own, so a decoded `&lt;` is never taken for a tag and nothing
-            // is decoded twice.
-            text += decodeEntities(String(segment))
-            segment = String.UnicodeScalarView()
-            let tag = String(String.UnicodeScalarView(scalars[(index + 1)..<end]))
-            let name = tagName(of: tag)
-            if name == "img", let alt = attribute("alt", in: tag) {
-                text += " " + decodeEntities(alt) + " "
-            } else if !name.isEmpty, !inlineTags.contains(name) {
-                text += " "
-            }
-            index = end + 1
+            return text
         }
-        text += decodeEntities(String(segment))
-        return collapseWhitespace(text)
+        return collapseWhitespace(bytes: text)
     }
+
+    private static let space = UInt8(ascii: " ")
 
     /// Tags that sit inside a run of text, so removing them must not add a space (`<em>x</em>y` is "xy").
     /// Comments and other nameless tags (`<!-- raw HTML omitted -->`, which cmark writes in place of raw
@@ -48,31 +64,40 @@ enum PlainText {
         "sub", "sup", "u", "var",
     ]
 
+    private static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+    }
+
     /// The index of the `>` closing the tag that starts at `start`, skipping quoted attribute values; `nil`
     /// when the `<` does not start a tag (a lone `<` in text is always `&lt;` in cmark output, but be safe).
-    private static func tagEnd(in scalars: [Unicode.Scalar], from start: Int) -> Int? {
+    private static func tagEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         let next = start + 1
-        guard next < scalars.count else { return nil }
-        let first = scalars[next]
-        guard first == "/" || first == "!" || first == "?" || (first.isASCII && first.properties.isAlphabetic) else { return nil }
-        if first == "!", scalars.count > start + 3, scalars[start + 2] == "-", scalars[start + 3] == "-" {
+        guard next < bytes.count else { return nil }
+        let first = bytes[next]
+        guard first == UInt8(ascii: "/") || first == UInt8(ascii: "!") || first == UInt8(ascii: "?") || isASCIILetter(first) else {
+            return nil
+        }
+        if first == UInt8(ascii: "!"), bytes.count > start + 3, bytes[start + 2] == UInt8(ascii: "-"), bytes[start + 3] == UInt8(ascii: "-")
+        {
             // A comment (cmark writes `<!-- raw HTML omitted -->`) ends at the first `-->`.
             var index = start + 4
-            while index + 2 < scalars.count {
-                if scalars[index] == "-" && scalars[index + 1] == "-" && scalars[index + 2] == ">" { return index + 2 }
+            while index + 2 < bytes.count {
+                if bytes[index] == UInt8(ascii: "-") && bytes[index + 1] == UInt8(ascii: "-") && bytes[index + 2] == UInt8(ascii: ">") {
+                    return index + 2
+                }
                 index += 1
             }
             return nil
         }
-        var quote: Unicode.Scalar?
+        var quote: UInt8?
         var index = next
-        while index < scalars.count {
-            let scalar = scalars[index]
+        while index < bytes.count {
+            let byte = bytes[index]
             if let open = quote {
-                if scalar == open { quote = nil }
-            } else if scalar == "\"" || scalar == "'" {
-                quote = scalar
-            } else if scalar == ">" {
+                if byte == open { quote = nil }
+            } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                quote = byte
+            } else if byte == UInt8(ascii: ">") {
                 return index
             }
             index += 1
@@ -80,20 +105,36 @@ enum PlainText {
         return nil
     }
 
-    /// Lower-cased element name of a tag's inside (`/p` and `p class="x"` both give `p`).
-    private static func tagName(of tag: String) -> String {
-        let trimmed = tag.drop { $0 == "/" }
-        return String(trimmed.prefix { $0.isLetter || $0.isNumber }).lowercased()
+    /// Lower-cased element name of a tag's inside (`/p` and `p class="x"` both give `p`); bytes of non-ASCII
+    /// characters count as letters.
+    private static func tagName(of tag: UnsafeBufferPointer<UInt8>) -> String {
+        var name: [UInt8] = []
+        var index = 0
+        while index < tag.count, tag[index] == UInt8(ascii: "/") { index += 1 }
+        while index < tag.count {
+            let byte = tag[index]
+            if isASCIILetter(byte) {
+                name.append(byte | 0x20)
+            } else if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte >= 0x80 {
+                name.append(byte)
+            } else {
+                break
+            }
+            index += 1
+        }
+        return String(decoding: name, as: UTF8.self)
     }
 
-    /// The value of a quoted attribute in a tag's inside, still entity-encoded.
-    private static func attribute(_ name: String, in tag: String) -> String? {
-        for quote in ["\"", "'"] {
-            let needle = " \(name)=\(quote)"
-            guard let start = tag.range(of: needle) else { continue }
-            let rest = tag[start.upperBound...]
-            guard let end = rest.firstIndex(of: Character(quote)) else { return nil }
-            return String(rest[..<end])
+    /// The bytes of a quoted attribute's value in a tag's inside, still entity-encoded.
+    private static func attribute(_ name: String, in tag: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        for quote in [UInt8(ascii: "\""), UInt8(ascii: "'")] {
+            let needle = [space] + Array(name.utf8) + [UInt8(ascii: "="), quote]
+            guard let start = ByteSearch.first(needle, in: tag) else { continue }
+            let valueStart = start + needle.count
+            var end = valueStart
+            while end < tag.count, tag[end] != quote { end += 1 }
+            guard end < tag.count else { return nil }
+            return UnsafeBufferPointer(rebasing: tag[valueStart..<end])
         }
         return nil
     }
@@ -104,24 +145,41 @@ enum PlainText {
 
     /// Decodes named references in `namedEntities` and every numeric reference; anything else stays as written.
     static func decodeEntities(_ text: String) -> String {
-        guard text.contains("&") else { return text }
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        var rest = text[...]
-        while let ampersand = rest.firstIndex(of: "&") {
-            result += rest[..<ampersand]
-            let afterAmpersand = rest[rest.index(after: ampersand)...]
-            let candidate = afterAmpersand.prefix(12)
-            if let semicolon = candidate.firstIndex(of: ";"), let decoded = decodeReference(String(afterAmpersand[..<semicolon])) {
-                result += decoded
-                rest = afterAmpersand[afterAmpersand.index(after: semicolon)...]
-            } else {
-                result += "&"
-                rest = afterAmpersand
+        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
+        var text = text
+        let decoded = text.withUTF8 { bytes -> [UInt8] in
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count)
+            var index = 0
+            while index < bytes.count {
+                if bytes[index] == UInt8(ascii: "&") {
+                    index = decodeReference(in: bytes, at: index, into: &result)
+                } else {
+                    result.append(bytes[index])
+                    index += 1
+                }
             }
+            return result
         }
-        result += rest
-        return result
+        return String(decoding: decoded, as: UTF8.self)
+    }
+
+    /// Appends the character a reference at `index` (an `&`) stands for, or the `&` itself when it is not one
+    /// we decode; returns the index after what was consumed. A reference ends at a `;` within 12 bytes; no
+    /// reference contains `<`, so one never reaches into a tag.
+    private static func decodeReference(in bytes: UnsafeBufferPointer<UInt8>, at index: Int, into result: inout [UInt8]) -> Int {
+        let start = index + 1
+        var semicolon = start
+        let limit = min(bytes.count, start + 12)
+        while semicolon < limit, bytes[semicolon] != UInt8(ascii: ";"), bytes[semicolon] != UInt8(ascii: "<") { semicolon += 1 }
+        if semicolon < limit, bytes[semicolon] == UInt8(ascii: ";"),
+            let decoded = decodeReference(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<semicolon]), as: UTF8.self))
+        {
+            result.append(contentsOf: decoded.utf8)
+            return semicolon + 1
+        }
+        result.append(UInt8(ascii: "&"))
+        return start
     }
 
     private static func decodeReference(_ name: String) -> String? {
@@ -140,18 +198,49 @@ enum PlainText {
 
     /// Runs of whitespace (including line breaks and no-break spaces) become one space; the ends are trimmed.
     static func collapseWhitespace(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
+        collapseWhitespace(bytes: Array(text.utf8))
+    }
+
+    /// The same over UTF-8 bytes: ASCII whitespace is matched byte by byte, and the few non-ASCII characters
+    /// with the Unicode White_Space property (no-break space, line separator, the typographic spaces …) by
+    /// their encodings.
+    private static func collapseWhitespace(bytes: [UInt8]) -> String {
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
         var pendingSpace = false
-        for character in text {
-            if character.isWhitespace {
+        var index = 0
+        while index < bytes.count {
+            let width = whitespaceWidth(bytes, at: index)
+            if width > 0 {
                 pendingSpace = !result.isEmpty
-            } else {
-                if pendingSpace { result += " " }
-                pendingSpace = false
-                result.append(character)
+                index += width
+                continue
             }
+            if pendingSpace { result.append(space) }
+            pendingSpace = false
+            result.append(bytes[index])
+            index += 1
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    /// The length in bytes of the whitespace character at `index`, or 0 when there is none.
+    private static func whitespaceWidth(_ bytes: [UInt8], at index: Int) -> Int {
+        let byte = bytes[index]
+        if byte < 0x80 { return byte == 0x20 || (0x09...0x0D).contains(byte) ? 1 : 0 }
+        func at(_ offset: Int) -> UInt8 { index + offset < bytes.count ? bytes[index + offset] : 0 }
+        switch byte {
+        case 0xC2: return at(1) == 0x85 || at(1) == 0xA0 ? 2 : 0  // U+0085, U+00A0
+        case 0xE1: return at(1) == 0x9A && at(2) == 0x80 ? 3 : 0  // U+1680
+        case 0xE2:
+            if at(1) == 0x80 {
+                let last = at(2)
+                // U+2000–U+200A, U+2028, U+2029, U+202F
+                return (0x80...0x8A).contains(last) || last == 0xA8 || last == 0xA9 || last == 0xAF ? 3 : 0
+            }
+            return at(1) == 0x81 && at(2) == 0x9F ? 3 : 0  // U+205F
+        case 0xE3: return at(1) == 0x80 && at(2) == 0x80 ? 3 : 0  // U+3000
+        default: return 0
+        }
     }
 }

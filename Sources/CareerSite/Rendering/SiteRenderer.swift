@@ -7,6 +7,40 @@ public struct OutputFile: Sendable, Equatable {
     public var contents: Data
 }
 
+/// One file to make: independent of every other, so all of a build's files are made in one parallel pool.
+struct OutputJob: Sendable {
+    /// Large jobs start first, so the pool does not end waiting on one of them.
+    enum Cost: Comparable, Sendable { case small, large }
+
+    var path: String
+    var cost: Cost = .small
+    /// The file's bytes, or nil when there is no such file after all.
+    var make: @Sendable () -> Data?
+
+    init(path: String, cost: Cost = .small, make: @escaping @Sendable () -> Data?) {
+        self.path = path
+        self.cost = cost
+        self.make = make
+    }
+
+    /// Runs the jobs (in parallel unless told otherwise) and returns the files sorted by path, so the result
+    /// does not depend on scheduling.
+    static func run(_ jobs: [OutputJob], parallel: Bool = true) -> [OutputFile] {
+        let ordered = jobs.filter { $0.cost == .large } + jobs.filter { $0.cost == .small }
+        let results = ConcurrentResults<OutputFile>(count: ordered.count)
+        let work: @Sendable (Int) -> Void = { index in
+            let job = ordered[index]
+            if let data = job.make() { results.set(index, OutputFile(path: job.path, contents: data)) }
+        }
+        if parallel && ordered.count > 1 {
+            DispatchQueue.concurrentPerform(iterations: ordered.count, execute: work)
+        } else {
+            for index in ordered.indices { work(index) }
+        }
+        return results.values.sorted { $0.path < $1.path }
+    }
+}
+
 /// Renders every page of the site from a validated framework: a pure function, no disk access.
 ///
 /// Each page is independent, so pages are rendered in parallel; the result is sorted by path, so the
@@ -30,28 +64,26 @@ public struct SiteRenderer: Sendable {
     }
 
     public func render(parallel: Bool = true) -> [OutputFile] {
-        let jobs = pageJobs()
-        let results = ConcurrentResults<OutputFile>(count: jobs.count)
-        let work: @Sendable (Int) -> Void = { [framework, templates, changes] index in
-            let job = jobs[index]
-            var builder = PageContextBuilder(framework: framework, templates: templates, path: job.path)
+        OutputJob.run(jobs(), parallel: parallel)
+    }
+
+    /// Every file this renderer makes, as independent jobs: the pages, the search index, the data files, the
+    /// sitemap and the templates' assets.
+    func jobs() -> [OutputJob] {
+        let builder: @Sendable (String) -> PageContextBuilder = { [framework, templates, changes] path in
+            var builder = PageContextBuilder(framework: framework, templates: templates, path: path)
             builder.changes = changes
-            results.set(index, OutputFile(path: job.path, contents: Data(job.render(builder).utf8)))
+            return builder
         }
-        if parallel && jobs.count > 1 {
-            DispatchQueue.concurrentPerform(iterations: jobs.count, execute: work)
-        } else {
-            for index in jobs.indices { work(index) }
-        }
-        var files = results.values
-        files.append(OutputFile(path: SearchIndex.path, contents: Data(SearchIndex.script(for: framework).utf8)))
-        files.append(OutputFile(path: DataExport.jsonPath, contents: Data(DataExport.json(for: framework).utf8)))
-        files.append(OutputFile(path: DataExport.csvPath, contents: Data(DataExport.csv(for: framework).utf8)))
+        var jobs = pageJobs().map { job in OutputJob(path: job.path) { Data(job.render(builder(job.path)).utf8) } }
+        jobs.append(OutputJob(path: SearchIndex.path, cost: .large) { [framework] in Data(SearchIndex.script(for: framework).utf8) })
+        jobs.append(OutputJob(path: DataExport.jsonPath, cost: .large) { [framework] in Data(DataExport.json(for: framework).utf8) })
+        jobs.append(OutputJob(path: DataExport.csvPath, cost: .large) { [framework] in Data(DataExport.csv(for: framework).utf8) })
         if let sitemap = SitemapWriter.sitemap(for: framework) {
-            files.append(OutputFile(path: SiteURLs.sitemap, contents: Data(sitemap.utf8)))
+            jobs.append(OutputJob(path: SiteURLs.sitemap) { Data(sitemap.utf8) })
         }
-        for (path, data) in templates.assets { files.append(OutputFile(path: "assets/\(path)", contents: data)) }
-        return files.sorted { $0.path < $1.path }
+        for (path, data) in templates.assets { jobs.append(OutputJob(path: "assets/\(path)") { data }) }
+        return jobs
     }
 
     /// Paths of files the renderer writes that do not come from templates' assets (for clash checks).

@@ -42,7 +42,7 @@ enum SiteURLs {
     /// Replaces the link placeholders with anchors in one document: `#kind-id`, or `#kind-id--fragment`
     /// (headings inside an entry's body are prefixed the same way by `prefixHeadingIDs`).
     static func resolveLinksToAnchors(in html: String) -> String {
-        guard html.contains(LinkRules.placeholderScheme) else { return html }
+        guard html.fastRange(of: LinkRules.placeholderScheme) != nil else { return html }
         var result = ""
         var rest = html[...]
         let marker = "href=\"" + LinkRules.placeholderScheme
@@ -68,7 +68,7 @@ enum SiteURLs {
     /// Prefixes the ids of headings in rendered Markdown (`<h2 id="pay">` -> `<h2 id="role-x--pay">`) and
     /// moves them `demote` levels down, so many bodies can share one document.
     static func prefixHeadingIDs(in html: String, prefix: String, demote: Int) -> String {
-        guard html.contains("<h") else { return html }
+        guard html.fastRange(of: "<h") != nil else { return html }
         var result = ""
         var rest = html[...]
         while let open = rest.fastRange(of: "<h"), let close = rest[open.lowerBound...].fastRange(of: ">") {
@@ -97,7 +97,7 @@ enum SiteURLs {
 
     /// Replaces the link placeholders in rendered Markdown with hrefs relative to `page`.
     static func resolveLinks(in html: String, from page: String) -> String {
-        guard html.contains(LinkRules.placeholderScheme) else { return html }
+        guard html.fastRange(of: LinkRules.placeholderScheme) != nil else { return html }
         let prefix = rootPrefix(from: page)
         var result = ""
         result.reserveCapacity(html.utf8.count)
