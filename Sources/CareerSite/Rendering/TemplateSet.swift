@@ -164,25 +164,25 @@ public struct TemplateSet: Sendable {
     }
 
     /// Warnings for names a template refers to that no context it was rendered with provides (they render as
-    /// nothing, which is almost always a misspelling). Only templates rendered so far are checked; a partial is
-    /// checked against the contexts of every template that was rendered. A name the template opens as a section
+    /// nothing, which is almost always a misspelling). Only templates rendered so far are checked; partials are
+    /// not checked, nor are names inside a section (they may come from list items this content happens not to
+    /// have). A name the template opens as a section
     /// (`{{#name}}` or `{{^name}}`) is taken as optional there, since contexts leave optional values out.
     func unknownNameWarnings() -> [Diagnostic] {
         let seen = seenKeys.snapshot()
         guard !seen.isEmpty else { return [] }
-        let everyKey = seen.values.reduce(into: Set<String>()) { $0.formUnion($1) }
         var warnings: [Diagnostic] = []
         for (name, tags) in references.sorted(by: { $0.key < $1.key }) {
             let available: Set<String>
             if name.hasPrefix("partials/") {
-                available = everyKey
+                continue
             } else if let keys = seen[name] {
                 available = keys
             } else {
                 continue
             }
             let optional = Set(tags.filter(\.isSection).map { String($0.name.split(separator: ".").first ?? "") })
-            for tag in tags where !tag.isPartial && tag.name != "." {
+            for tag in tags where !tag.isPartial && tag.depth == 0 && tag.name != "." {
                 let first = String(tag.name.split(separator: ".").first ?? Substring(tag.name))
                 guard !available.contains(first), !optional.contains(first) else { continue }
                 warnings.append(
@@ -249,10 +249,13 @@ struct TagReference: Equatable, Sendable {
     var isPartial = false
     /// Opened as a section (`#` or `^`): the template treats the name as optional.
     var isSection = false
+    /// How many sections enclose the tag.
+    var depth = 0
 
     static func scan(_ text: String) -> [TagReference] {
         guard !text.contains("{{=") else { return [] }
         var found: [TagReference] = []
+        var depth = 0
         let scalars = Array(text.unicodeScalars)
         var line = 1
         var lineStart = 0
@@ -291,7 +294,10 @@ struct TagReference: Equatable, Sendable {
             var isPartial = false
             var isSection = false
             switch sigil {
-            case "!", "/", "=": continue
+            case "/":
+                depth = max(0, depth - 1)
+                continue
+            case "!", "=": continue
             case "#", "^":
                 name.removeFirst()
                 isSection = true
@@ -304,7 +310,8 @@ struct TagReference: Equatable, Sendable {
             }
             name = name.trimmingCharacters(in: .whitespaces)
             if name.isEmpty { continue }
-            found.append(TagReference(name: name, line: line, column: column, isPartial: isPartial, isSection: isSection))
+            found.append(TagReference(name: name, line: line, column: column, isPartial: isPartial, isSection: isSection, depth: depth))
+            if isSection { depth += 1 }
             line += body.unicodeScalars.filter { $0 == "\n" }.count
         }
         return found
