@@ -13,7 +13,7 @@ import Testing
 /// Runs the built `careers` binary on two synthetic frameworks (different seeds, so almost every file differs).
 /// The signal is sent while pages render and at fractions of the measured writing phase (timed from the moment
 /// the staging folder appears), which covers staging, flushing and renaming. `CAREERS_INTERRUPT_ROLES` sets the
-/// size (default 100 roles, about 250 files, to keep the suite quick; 2000 was also run by hand).
+/// size (default 100 roles, about 330 files, to keep the suite quick; a 2000-role debug build takes 75-90 s).
 @Suite struct InterruptTests {
     static var binary: URL? {
         let candidates = [
