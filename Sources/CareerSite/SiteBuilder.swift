@@ -46,8 +46,11 @@ public enum SiteBuilder {
     /// Loads and validates content (and templates); writes nothing.
     public static func check(_ options: BuildOptions) -> BuildReport {
         let (framework, templates, diagnostics) = load(options)
-        _ = (framework, templates)
-        return BuildReport(diagnostics: diagnostics)
+        guard !diagnostics.hasErrors, let framework, let templates else { return BuildReport(diagnostics: diagnostics) }
+        // Rendered (and thrown away) only to find template names that no context provides.
+        _ = SiteRenderer(framework: framework, templates: templates).render()
+        _ = HandoutRenderer(framework: framework, templates: templates, contentAssets: (try? readAssets(framework)) ?? [:]).render()
+        return BuildReport(diagnostics: (diagnostics + templates.unknownNameWarnings()).sortedForDisplay())
     }
 
     /// Builds the site; writes nothing unless every step succeeds.
@@ -95,13 +98,13 @@ public enum SiteBuilder {
         if let changes, changes.editionUnchanged, let warning = changes.editionWarning {
             warnings.append(.warning(warning, at: SourceLocation(path: "\(options.contentName)/framework.md")))
         }
-        let reported = (all + warnings).sortedForDisplay()
         // Pages, handouts and data files are independent: one parallel pool makes them all.
         let handoutRenderer = HandoutRenderer(framework: framework, templates: templates, contentAssets: contentAssets)
         let siteRenderer = SiteRenderer(framework: framework, templates: templates, changes: changes)
         let files = OutputJob.run(siteRenderer.jobs() + handoutRenderer.jobs())
         let handouts = files.filter { $0.path.hasPrefix(HandoutRenderer.folder + "/") }
         clock.lap("render")
+        let reported = (all + warnings + templates.unknownNameWarnings()).sortedForDisplay()
         // The site's pages may link to each other; each handout must stand alone.
         let assetFiles = framework.assets.map { OutputFile(path: "assets/\($0.path)", contents: Data()) }
         let broken = LinkChecker.check(files + assetFiles, standalone: { $0.hasPrefix(HandoutRenderer.folder + "/") })

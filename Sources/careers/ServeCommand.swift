@@ -32,6 +32,7 @@ struct Serve: ParsableCommand {
                 print("\nStopping.")
                 Task {
                     await server.stop()
+                    SiteWriting.holdForExit()  // never stop half-way through replacing the site's files
                     Foundation.exit(0)
                 }
             }

@@ -72,6 +72,18 @@ struct ContentLoader {
                         at: SourceLocation(path: display)))
             }
         }
+        var byFoldedCase: [String: String] = [:]
+        for asset in content.assets.sorted(by: { $0.path < $1.path }) {
+            let folded = asset.path.lowercased()
+            if let first = byFoldedCase[folded] {
+                content.diagnostics.append(
+                    .error(
+                        "'assets/\(asset.path)' differs from 'assets/\(first)' only in case, so they would be one file on macOS or Windows; rename one",
+                        at: SourceLocation(path: "\(displayRoot)/assets/\(asset.path)")))
+            } else {
+                byFoldedCase[folded] = asset.path
+            }
+        }
         if !names.contains("framework.md") {
             content.diagnostics.append(
                 .error(

@@ -38,9 +38,23 @@ public struct TemplateSet: Sendable {
         for name in Self.required where templates[name] == nil {
             problems.append(.error("missing template '\(displayRoot)/\(name).mustache'", at: nil))
         }
+        var references: [String: [TagReference]] = [:]
+        for (name, text) in templates { references[name] = TagReference.scan(text) }
+        let registered = Set(templates.keys.map { $0.hasPrefix("partials/") ? String($0.dropFirst("partials/".count)) : $0 })
+        for (name, tags) in references.sorted(by: { $0.key < $1.key }) {
+            for tag in tags where tag.isPartial && !registered.contains(tag.name) {
+                let partials = templates.keys.filter { $0.hasPrefix("partials/") }.map { String($0.dropFirst("partials/".count)) }
+                problems.append(
+                    .error(
+                        "missing partial '\(tag.name)': no file '\(displayRoot)/partials/\(tag.name).mustache'\(Suggestions.hint(for: tag.name, in: partials))",
+                        at: SourceLocation(path: "\(displayRoot)/\(name).mustache", line: tag.line, column: tag.column)))
+            }
+        }
         if !problems.isEmpty { throw DiagnosticsError(problems) }
         self.library = library
         self.assets = assets
+        self.references = references
+        self.displayRoot = displayRoot
         self.inlineStylesheet = ["site.css", "handout.css"].compactMap { assets[$0] }.map { String(decoding: $0, as: UTF8.self) }
             .joined(separator: "\n").replacingOccurrences(of: "</", with: "<\\/")
     }
@@ -109,6 +123,12 @@ public struct TemplateSet: Sendable {
         return try TemplateSet(templates: templates, assets: assets, displayRoot: displayRoot)
     }
 
+    /// The names each template (keyed as loaded, partials as `partials/<name>`) refers to, with their positions.
+    let references: [String: [TagReference]]
+    let displayRoot: String
+    /// The context keys each template was rendered with, for `unknownNameWarnings`.
+    let seenKeys = KeyRecorder()
+
     /// The site and handout stylesheets as one string, for a handout's `<style>` element (computed once).
     let inlineStylesheet: String
 
@@ -116,9 +136,12 @@ public struct TemplateSet: Sendable {
     ///
     /// Empty strings are removed first, so `{{#field}}…{{/field}}` shows only when the field has text.
     func render(_ name: String, _ context: [String: Any]) -> String {
-        library.render(Self.pruned(context), withTemplate: name) ?? ""
+        // Only names outside sections are checked, and there only the top-level keys are in scope.
+        seenKeys.add(context.keys, for: name)
+        return library.render(Self.pruned(context), withTemplate: name) ?? ""
     }
 
+    /// The context without empty strings, at any depth.
     static func pruned(_ context: [String: Any]) -> [String: Any] {
         var result: [String: Any] = [:]
         result.reserveCapacity(context.count)
@@ -131,6 +154,37 @@ public struct TemplateSet: Sendable {
             }
         }
         return result
+    }
+
+    /// Warnings for names a template refers to that no context it was rendered with provides (they render as
+    /// nothing, which is almost always a misspelling). Only templates rendered so far are checked; partials are
+    /// not checked, nor are names inside a section (they may come from list items this content happens not to
+    /// have). A name the template opens as a section
+    /// (`{{#name}}` or `{{^name}}`) is taken as optional there, since contexts leave optional values out.
+    func unknownNameWarnings() -> [Diagnostic] {
+        let seen = seenKeys.snapshot()
+        guard !seen.isEmpty else { return [] }
+        var warnings: [Diagnostic] = []
+        for (name, tags) in references.sorted(by: { $0.key < $1.key }) {
+            let available: Set<String>
+            if name.hasPrefix("partials/") {
+                continue
+            } else if let keys = seen[name] {
+                available = keys
+            } else {
+                continue
+            }
+            let optional = Set(tags.filter(\.isSection).map { String($0.name.split(separator: ".").first ?? "") })
+            for tag in tags where !tag.isPartial && tag.depth == 0 && tag.name != "." {
+                let first = String(tag.name.split(separator: ".").first ?? Substring(tag.name))
+                guard !available.contains(first), !optional.contains(first) else { continue }
+                warnings.append(
+                    .warning(
+                        "'\(first)' is not provided to this template, so it renders as nothing\(Suggestions.hint(for: first, in: available))",
+                        at: SourceLocation(path: "\(displayRoot)/\(name).mustache", line: tag.line, column: tag.column)))
+            }
+        }
+        return warnings
     }
 
     /// The 1-based column of the tag the parser stopped in: the last `{{` at or before its position.
@@ -158,5 +212,101 @@ public struct TemplateSet: Sendable {
         case .invalidSetDelimiter: return "invalid set-delimiter tag"
         default: return "\(error)"
         }
+    }
+}
+
+/// The context keys seen by each template; shared by the threads that render pages.
+final class KeyRecorder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var keys: [String: Set<String>] = [:]
+
+    func add(_ found: Dictionary<String, Any>.Keys, for template: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        keys[template, default: []].formUnion(found)
+    }
+
+    func snapshot() -> [String: Set<String>] {
+        lock.lock()
+        defer { lock.unlock() }
+        return keys
+    }
+}
+
+/// A name used in a Mustache tag (`{{name}}`, `{{{name}}}`, `{{&name}}`, `{{#name}}`, `{{^name}}` or a partial
+/// `{{> name}}`), with its 1-based line and column. Templates that change delimiters are not scanned.
+struct TagReference: Equatable, Sendable {
+    var name: String
+    var line: Int
+    var column: Int
+    var isPartial = false
+    /// Opened as a section (`#` or `^`): the template treats the name as optional.
+    var isSection = false
+    /// How many sections enclose the tag.
+    var depth = 0
+
+    static func scan(_ text: String) -> [TagReference] {
+        guard !text.contains("{{=") else { return [] }
+        var found: [TagReference] = []
+        var depth = 0
+        let scalars = Array(text.unicodeScalars)
+        var line = 1
+        var lineStart = 0
+        var index = 0
+        while index < scalars.count {
+            if scalars[index] == "\n" {
+                line += 1
+                lineStart = index + 1
+                index += 1
+                continue
+            }
+            guard scalars[index] == "{", index + 1 < scalars.count, scalars[index + 1] == "{" else {
+                index += 1
+                continue
+            }
+            let column = index - lineStart + 1
+            var start = index + 2
+            var closing = "}}"
+            if start < scalars.count, scalars[start] == "{" {
+                start += 1
+                closing = "}}}"
+            }
+            let close = Array(closing.unicodeScalars)
+            func closes(at position: Int) -> Bool {
+                position + close.count <= scalars.count && close.indices.allSatisfy { scalars[position + $0] == close[$0] }
+            }
+            var end = start
+            var body = ""
+            while end < scalars.count, !closes(at: end) {
+                body.unicodeScalars.append(scalars[end])
+                end += 1
+            }
+            index = end + closing.count
+            var name = body.trimmingCharacters(in: .whitespaces)
+            guard let sigil = name.first else { continue }
+            var isPartial = false
+            var isSection = false
+            switch sigil {
+            case "/":
+                depth = max(0, depth - 1)
+                continue
+            case "!", "=": continue
+            case "#", "^":
+                name.removeFirst()
+                isSection = true
+            case "&":
+                name.removeFirst()
+            case ">":
+                name.removeFirst()
+                isPartial = true
+            default: break
+            }
+            name = name.trimmingCharacters(in: .whitespaces)
+            if name.isEmpty { continue }
+            found.append(TagReference(name: name, line: line, column: column, isPartial: isPartial, isSection: isSection, depth: depth))
+            if isSection { depth += 1 }
+            line += body.unicodeScalars.filter { $0 == "\n" }.count
+        }
+        return found
     }
 }

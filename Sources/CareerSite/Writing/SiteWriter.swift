@@ -13,15 +13,26 @@ public struct WriteSummary: Sendable, Equatable {
     public var removed = 0
 }
 
-/// Writes the built site into the output folder: only files whose bytes changed, each replaced atomically
-/// (written beside, then renamed), and removes files that no longer belong to the site.
+/// Writes the built site into the output folder as one change: either every file of the new site is in place, or
+/// the folder still holds exactly the old site.
 ///
-/// It writes only inside the output folder, and only into a folder it created (marked by `.careers-output`)
-/// or an empty one.
+/// Phase 1 writes each new or changed file into a staging folder inside the output folder (so on the same file
+/// system) and flushes them to disk; nothing visible changes, and any failure (a full disk, say) or an interrupt
+/// removes the staging folder and leaves the old site as it was. Phase 2 renames the staged files into place and
+/// removes stale ones, with SIGINT and SIGTERM held back until it ends. Unchanged files are not rewritten, so
+/// their modification times stay. A staging folder left by a killed build is removed by the next one.
+///
+/// It writes only inside the output folder, only through real folders (never through a symbolic link), and only
+/// into a folder it created (marked by `.careers-output`) or an empty one.
 struct SiteWriter {
     static let marker = ".careers-output"
+    /// Where phase 1 puts new files; hidden, so never a path of the site.
+    static let staging = ".careers-staging"
+    static let markerHeader = "This folder is written by `careers build`; files in it may be replaced or removed.\n"
     let output: URL
     let displayOutput: String
+    /// The file-system calls that can fail part-way; tests replace it to simulate a full disk.
+    var fileSystem: any WriterFileSystem = POSIXFileSystem()
     private let fileManager = FileManager.default
 
     init(output: URL, displayOutput: String) {
@@ -61,6 +72,14 @@ struct SiteWriter {
                         at: nil)
                 ]
             }
+        } else {
+            var ancestor = output.deletingLastPathComponent()
+            while !fileManager.fileExists(atPath: ancestor.path, isDirectory: &isFolder), ancestor.path != "/" {
+                ancestor = ancestor.deletingLastPathComponent()
+            }
+            if !isFolder.boolValue {
+                return [.error("the output path '\(displayOutput)' is inside '\(ancestor.path)', which is a file, not a folder", at: nil)]
+            }
         }
         return []
     }
@@ -73,86 +92,237 @@ struct SiteWriter {
         return try? JSONDecoder().decode(BuildRecord.self, from: Data(text[start...].utf8))
     }
 
-    /// Whether the output still holds exactly the files a record lists, at their recorded sizes.
+    /// Whether the output still holds exactly the files a record lists, at their recorded sizes, and no staging
+    /// folder left by an interrupted build.
     func matches(_ record: BuildRecord) -> Bool {
+        var info = stat()
+        if lstat(output.appendingPathComponent(Self.staging).path, &info) == 0 { return false }
         for (path, size) in record.files {
-            let attributes = try? fileManager.attributesOfItem(atPath: output.appendingPathComponent(path).path)
-            guard (attributes?[.size] as? NSNumber)?.intValue == size else { return false }
+            guard stat(output.appendingPathComponent(path).path, &info) == 0, Int(info.st_size) == size else { return false }
         }
         return true
     }
 
-    /// Writes the marker file with the record of this build (replacing it atomically).
+    /// Writes the marker file with the record of this build (staged and renamed into place).
     func record(_ record: BuildRecord) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let header = "This folder is written by `careers build`; files in it may be replaced or removed.\n"
-        try Data(header.utf8 + encoder.encode(record) + Data("\n".utf8)).write(
-            to: output.appendingPathComponent(Self.marker), options: .atomic)
+        let data = Data(Self.markerHeader.utf8) + (try encoder.encode(record)) + Data("\n".utf8)
+        let signals = SignalDeferral.begin()
+        defer { signals.end() }
+        let temporary = output.appendingPathComponent(".careers-output.staged").path
+        do {
+            try stage(data, at: temporary, display: Self.marker)
+            let failure = fileSystem.rename(temporary, output.appendingPathComponent(Self.marker).path)
+            if failure != 0 { throw WriteError.system("rename", Self.marker, failure) }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
     }
 
-    /// Writes `files` (and copies `assets`), leaving unchanged files untouched.
+    /// Writes `files` (and copies `assets`) as one change, leaving unchanged files untouched.
     func write(_ files: [OutputFile], copying assets: [Asset]) throws -> WriteSummary {
-        var summary = WriteSummary()
-        try fileManager.createDirectory(at: output, withIntermediateDirectories: true)
-        let markerURL = output.appendingPathComponent(Self.marker)
-        if !fileManager.fileExists(atPath: markerURL.path) {
-            try Data("This folder is written by `careers build`; files in it may be replaced or removed.\n".utf8).write(to: markerURL)
+        let signals = SignalDeferral.begin()
+        defer { signals.end() }
+        try createOutputFolder()
+        let stagingPath = output.appendingPathComponent(Self.staging).path
+        removeTree(stagingPath)  // left by a killed build
+        var plan = Plan()
+        do {
+            guard mkdir(stagingPath, 0o755) == 0 else { throw WriteError.system("create", Self.staging, errno) }
+            try stageChanges(files, assets, into: &plan)
+            plan.stale = try staleFiles(expected: plan.expected)
+            try fileSystem.synchronize(folder: stagingPath)
+            if signals.interrupted { throw WriteError.interrupted }
+        } catch {
+            removeTree(stagingPath)
+            for folder in plan.createdFolders.reversed() { rmdir(folder) }
+            throw error
         }
+        return try commit(plan, signals: signals)
+    }
+
+    /// What phase 1 prepared for phase 2.
+    private struct Plan {
+        var summary = WriteSummary()
         var expected = Set<String>()
+        /// Staged files and where each goes, relative to the output folder.
+        var renames: [(staged: String, target: String)] = []
+        var stale: [String] = []
+        /// Folders phase 1 created (outermost first), removed again if it fails.
+        var createdFolders: [String] = []
+        /// Folders known to be real folders inside the output folder.
+        var checkedFolders = Set<String>()
+    }
+
+    private func createOutputFolder() throws {
+        do {
+            try fileManager.createDirectory(at: output, withIntermediateDirectories: true)
+        } catch {
+            throw WriteError.system("create", displayOutput, (error as NSError).code == NSFileWriteNoPermissionError ? EACCES : EIO)
+        }
+        let markerPath = output.appendingPathComponent(Self.marker).path
+        var info = stat()
+        if lstat(markerPath, &info) != 0 {
+            // First build into this folder: claim it, so a build that stops part-way is still recognised as ours.
+            try stage(Data(Self.markerHeader.utf8), at: markerPath, display: Self.marker)
+        }
+    }
+
+    /// Phase 1: stages the marker (without a record) and every file whose bytes differ.
+    private func stageChanges(_ files: [OutputFile], _ assets: [Asset], into plan: inout Plan) throws {
+        let stagingPath = output.appendingPathComponent(Self.staging).path
+        try stage(Data(Self.markerHeader.utf8), at: stagingPath + "/marker", display: Self.marker)
+        plan.renames.append((Self.staging + "/marker", Self.marker))
+        func add(_ path: String, _ data: Data) throws {
+            if SignalDeferral.interruptPending { throw WriteError.interrupted }
+            if Self.hasContents(output.path + "/" + path, data) {
+                plan.summary.unchanged += 1
+                return
+            }
+            try ensureFolders(for: path, plan: &plan)
+            let staged = "\(Self.staging)/\(plan.renames.count)"
+            try stage(data, at: output.path + "/" + staged, display: path)
+            plan.renames.append((staged, path))
+            plan.summary.written += 1
+        }
         for file in files {
-            guard OutputPath.isSafe(file.path) else { throw WriteError.unsafePath(file.path) }
-            expected.insert(file.path)
-            if try replaceIfChanged(file.path, with: file.contents) { summary.written += 1 } else { summary.unchanged += 1 }
+            guard OutputPath.isSafe(file.path), !plan.expected.contains(file.path) else { throw WriteError.unsafePath(file.path) }
+            plan.expected.insert(file.path)
+            try add(file.path, file.contents)
         }
         for asset in assets {
             let path = "assets/" + asset.path
-            guard OutputPath.isSafe(path), !expected.contains(path) else { throw WriteError.unsafePath(path) }
-            expected.insert(path)
-            let data = try Data(contentsOf: URL(fileURLWithPath: asset.sourcePath))
-            if try replaceIfChanged(path, with: data) { summary.written += 1 } else { summary.unchanged += 1 }
+            guard OutputPath.isSafe(path), !plan.expected.contains(path) else { throw WriteError.unsafePath(path) }
+            plan.expected.insert(path)
+            guard let data = try? Data(contentsOf: URL(fileURLWithPath: asset.sourcePath)) else {
+                throw WriteError.cannotRead(asset.sourcePath)
+            }
+            try add(path, data)
         }
-        summary.removed = try removeFiles(notIn: expected)
+    }
+
+    /// Phase 2: renames staged files into place and removes stale ones, with interrupts held back.
+    private func commit(_ plan: Plan, signals: SignalDeferral) throws -> WriteSummary {
+        var summary = plan.summary
+        SignalDeferral.commitLock.lock()
+        defer { SignalDeferral.commitLock.unlock() }
+        for (index, (staged, target)) in plan.renames.enumerated() {
+            let failure = fileSystem.rename(output.path + "/" + staged, output.path + "/" + target)
+            if failure != 0 {
+                // Only a file-system fault gets here (phase 1 checked every path); say plainly what state it left.
+                removeTree(output.path + "/" + Self.staging)
+                throw WriteError.partialCommit(target, done: index, of: plan.renames.count, errno: failure)
+            }
+        }
+        for path in plan.stale {
+            if unlink(output.path + "/" + path) == 0 { summary.removed += 1 }
+        }
+        removeEmptyFolders()
+        removeTree(output.path + "/" + Self.staging)
+        try? fileSystem.synchronize(folder: output.path)
         return summary
     }
 
-    /// Replaces a file atomically when its bytes differ; returns whether it wrote.
-    private func replaceIfChanged(_ path: String, with data: Data) throws -> Bool {
-        let url = output.appendingPathComponent(path)
-        if let existing = try? Data(contentsOf: url), existing == data { return false }
-        try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).careers-tmp")
-        try data.write(to: temporary)
-        if rename(temporary.path, url.path) != 0 {
-            try? fileManager.removeItem(at: temporary)
-            throw WriteError.cannotReplace(path)
+    /// Writes `data` to a new file at `path` and closes it (flushing is done once for all staged files).
+    private func stage(_ data: Data, at path: String, display: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw WriteError.system("write", display, errno) }
+        var failure: Int32 = 0
+        data.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let count = fileSystem.write(descriptor, UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += count
+            }
         }
-        return true
+        if close(descriptor) != 0, failure == 0 { failure = errno }
+        if failure != 0 {
+            unlink(path)
+            throw WriteError.system("write", display, failure)
+        }
     }
 
-    private func removeFiles(notIn expected: Set<String>) throws -> Int {
-        var removed = 0
-        var folders: [URL] = []
-        guard let enumerator = fileManager.enumerator(at: output, includingPropertiesForKeys: [.isDirectoryKey]) else { return 0 }
+    /// Creates the folders above `path`, refusing anything in the way that is not a real folder (a symbolic link
+    /// there could lead outside the output folder).
+    private func ensureFolders(for path: String, plan: inout Plan) throws {
+        var folder = ""
+        let components = path.split(separator: "/")
+        for component in components.dropLast() {
+            folder += folder.isEmpty ? String(component) : "/" + component
+            if plan.checkedFolders.contains(folder) { continue }
+            let full = output.path + "/" + folder
+            var info = stat()
+            if lstat(full, &info) == 0 {
+                guard info.st_mode & S_IFMT == S_IFDIR else { throw WriteError.notAFolder(folder) }
+            } else {
+                guard mkdir(full, 0o755) == 0 else { throw WriteError.system("create", folder, errno) }
+                plan.createdFolders.append(full)
+            }
+            plan.checkedFolders.insert(folder)
+        }
+        var info = stat()
+        if lstat(output.path + "/" + path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { throw WriteError.folderInTheWay(path) }
+    }
+
+    /// Files in the output folder that the new site does not have (the marker and staging folder excepted).
+    private func staleFiles(expected: Set<String>) throws -> [String] {
+        guard let enumerator = fileManager.enumerator(at: output, includingPropertiesForKeys: [.isDirectoryKey]) else { return [] }
         let base = output.path.hasSuffix("/") ? output.path : output.path + "/"
+        var stale: [String] = []
         for case let url as URL in enumerator {
             let relative = String(url.standardizedFileURL.path.dropFirst(base.count))
-            if relative == Self.marker { continue }
-            if (try? url.resourceValues(forKeys: [.isDirectoryKey]))?.isDirectory == true {
-                folders.append(url)
+            if relative == Self.marker || relative == Self.staging {
+                enumerator.skipDescendants()
                 continue
             }
-            if !expected.contains(relative) {
-                try fileManager.removeItem(at: url)
-                removed += 1
-            }
+            if (try? url.resourceValues(forKeys: [.isDirectoryKey]))?.isDirectory == true { continue }
+            if !expected.contains(relative) { stale.append(relative) }
         }
-        for folder in folders.sorted(by: { $0.path.count > $1.path.count }) {
-            if let contents = try? fileManager.contentsOfDirectory(atPath: folder.path), contents.isEmpty {
-                try? fileManager.removeItem(at: folder)
-            }
+        return stale.sorted()
+    }
+
+    private func removeEmptyFolders() {
+        guard let enumerator = fileManager.enumerator(at: output, includingPropertiesForKeys: [.isDirectoryKey]) else { return }
+        var folders: [String] = []
+        for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isDirectoryKey]))?.isDirectory == true {
+            folders.append(url.path)
         }
-        return removed
+        for folder in folders.sorted(by: { $0.count > $1.count }) { rmdir(folder) }  // fails, harmlessly, unless empty
+    }
+
+    private func removeTree(_ path: String) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        try? fileManager.removeItem(atPath: path)
+    }
+
+    /// Whether the regular file at `path` holds exactly `data` (compared without reading it whole).
+    static func hasContents(_ path: String, _ data: Data) -> Bool {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == data.count else { return false }
+        return data.withUnsafeBytes { expected in
+            let chunk = 1 << 16
+            let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 16)
+            defer { buffer.deallocate() }
+            var offset = 0
+            while offset < expected.count {
+                let count = read(descriptor, buffer, min(chunk, expected.count - offset))
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0, let base = expected.baseAddress, memcmp(buffer, base + offset, count) == 0 else { return false }
+                offset += count
+            }
+            return true
+        }
     }
 
     static func canonical(_ url: URL) -> URL {
@@ -166,14 +336,76 @@ struct SiteWriter {
     }
 }
 
+/// The file-system calls whose failure the writer must survive; the default is plain POSIX.
+protocol WriterFileSystem {
+    /// Like POSIX `write`: the number of bytes written, or -1 with `errno` set.
+    func write(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int
+    /// Like POSIX `rename`, but returns 0 or the error number.
+    func rename(_ from: String, _ to: String) -> Int32
+    /// Flushes every file written so far in `folder`'s file system to disk.
+    func synchronize(folder: String) throws
+}
+
+struct POSIXFileSystem: WriterFileSystem {
+    func write(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        #if canImport(Glibc)
+            return Glibc.write(descriptor, base, bytes.count)
+        #else
+            return Darwin.write(descriptor, base, bytes.count)
+        #endif
+    }
+
+    func rename(_ from: String, _ to: String) -> Int32 {
+        #if canImport(Glibc)
+            let result = Glibc.rename(from, to)
+        #else
+            let result = Darwin.rename(from, to)
+        #endif
+        return result == 0 ? 0 : errno
+    }
+
+    func synchronize(folder: String) throws {
+        let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw WriteError.system("flush", folder, errno) }
+        defer { close(descriptor) }
+        #if canImport(Glibc)
+            // One call flushes the whole file system: far cheaper than an fsync per file for thousands of files.
+            if linuxSyncFS(descriptor) != 0 { throw WriteError.system("flush", folder, errno) }
+        #else
+            if fsync(descriptor) != 0 { throw WriteError.system("flush", folder, errno) }
+        #endif
+    }
+}
+
+#if canImport(Glibc)
+    /// glibc's `syncfs(2)`, which the Glibc module does not export (it is a GNU extension).
+    @_silgen_name("syncfs") private func linuxSyncFS(_ descriptor: Int32) -> Int32
+#endif
+
 enum WriteError: Error, CustomStringConvertible {
     case unsafePath(String)
-    case cannotReplace(String)
+    case system(String, String, Int32)
+    case cannotRead(String)
+    case notAFolder(String)
+    case folderInTheWay(String)
+    case interrupted
+    case partialCommit(String, done: Int, of: Int, errno: Int32)
 
     var description: String {
+        let unchanged = "the output folder was left as it was"
         switch self {
-        case .unsafePath(let path): "refusing to write outside the output folder: '\(path)'"
-        case .cannotReplace(let path): "cannot replace '\(path)' in the output folder"
+        case .unsafePath(let path): return "refusing to write outside the output folder: '\(path)'"
+        case .system(let action, let path, let code):
+            return "cannot \(action) '\(path)': \(String(cString: strerror(code))) (errno \(code)); \(unchanged)"
+        case .cannotRead(let path): return "cannot read '\(path)' (it changed or vanished during the build); \(unchanged)"
+        case .notAFolder(let path):
+            return "'\(path)' in the output folder is a file or a symbolic link, not a folder; remove it; \(unchanged)"
+        case .folderInTheWay(let path): return "'\(path)' in the output folder is a folder; remove it; \(unchanged)"
+        case .interrupted: return "interrupted; \(unchanged)"
+        case .partialCommit(let path, let done, let total, let code):
+            return
+                "cannot rename '\(path)' into place: \(String(cString: strerror(code))) (errno \(code)), after \(done) of \(total) files; the output folder now mixes old and new files: build again"
         }
     }
 }

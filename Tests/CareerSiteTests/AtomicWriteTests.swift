@@ -1,0 +1,256 @@
+import Foundation
+import Testing
+
+@testable import CareerSite
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A file system whose disk fills up after a number of bytes: every write past it fails with ENOSPC.
+final class FillingFileSystem: WriterFileSystem, @unchecked Sendable {
+    private var remaining: Int
+    private let lock = NSLock()
+    private let real = POSIXFileSystem()
+    /// Renames fail with EIO from this one on (counting from 0), to simulate a fault in phase 2.
+    var failingRename: Int?
+    private var renames = 0
+
+    init(bytes: Int) { remaining = bytes }
+
+    func write(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        guard remaining > 0 || bytes.isEmpty else {
+            errno = ENOSPC
+            return -1
+        }
+        let count = min(remaining, bytes.count)
+        remaining -= count
+        return real.write(descriptor, UnsafeRawBufferPointer(rebasing: bytes[..<count]))
+    }
+
+    func rename(_ from: String, _ to: String) -> Int32 {
+        defer { renames += 1 }
+        if let failingRename, renames >= failingRename { return EIO }
+        return real.rename(from, to)
+    }
+
+    func synchronize(folder: String) throws {}
+}
+
+/// Every entry below a folder (hidden ones included): file bytes and modification times, and folders.
+struct FolderState: Equatable, CustomStringConvertible {
+    var files: [String: Data] = [:]
+    var modified: [String: Date] = [:]
+    var folders: Set<String> = []
+
+    init(_ folder: URL) throws {
+        let base = folder.standardizedFileURL.path + "/"
+        let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isDirectoryKey])
+        while let url = enumerator?.nextObject() as? URL {
+            let relative = String(url.standardizedFileURL.path.dropFirst(base.count))
+            if try url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory == true {
+                folders.insert(relative)
+            } else {
+                files[relative] = try Data(contentsOf: url)
+                modified[relative] = try FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date
+            }
+        }
+    }
+
+    var description: String { files.keys.sorted().joined(separator: ", ") + " | folders: " + folders.sorted().joined(separator: ", ") }
+}
+
+@Suite struct AtomicWriteTests {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("careers-atomic-\(UUID().uuidString)")
+    var output: URL { root.appendingPathComponent("Output") }
+
+    func file(_ path: String, _ text: String) -> OutputFile { OutputFile(path: path, contents: Data(text.utf8)) }
+
+    var oldSite: [OutputFile] {
+        [file("index.html", "old index"), file("roles/a.html", "old a"), file("roles/b.html", "old b"), file("gone.html", "stale")]
+    }
+    /// Changes two files, keeps one, adds two (one in a new folder) and drops one.
+    var newSite: [OutputFile] {
+        [
+            file("index.html", "new index, longer"), file("roles/a.html", "old a"), file("roles/b.html", "new b"),
+            file("settings/x.html", "new folder"), file("z.html", String(repeating: "z", count: 300_000)),
+        ]
+    }
+
+    func writer(_ fileSystem: any WriterFileSystem = POSIXFileSystem()) -> SiteWriter {
+        var writer = SiteWriter(output: output, displayOutput: "Output")
+        writer.fileSystem = fileSystem
+        return writer
+    }
+
+    @Test func aDiskThatFillsAtAnyPointLeavesTheOldSiteExactlyAsItWas() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try writer().write(oldSite, copying: [])
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSince1970: 1_000_000)], ofItemAtPath: output.appendingPathComponent("index.html").path)
+        let before = try FolderState(output)
+        let changed = newSite.filter { $0.path != "roles/a.html" }
+        let total = changed.reduce(0) { $0 + $1.contents.count } + SiteWriter.markerHeader.utf8.count
+        for budget in [0, 10, 100, 120, 150, 100_000, total - 1] {
+            #expect(throws: WriteError.self) { try writer(FillingFileSystem(bytes: budget)).write(newSite, copying: []) }
+            #expect(try FolderState(output) == before, "disk full after \(budget) bytes")
+        }
+        let summary = try writer(FillingFileSystem(bytes: total)).write(newSite, copying: [])
+        #expect(summary == WriteSummary(written: 4, unchanged: 1, removed: 1))
+    }
+
+    @Test func theFullDiskErrorNamesTheFileAndSaysNothingChanged() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try writer().write(oldSite, copying: [])
+        let markerBytes = SiteWriter.markerHeader.utf8.count
+        do {
+            _ = try writer(FillingFileSystem(bytes: markerBytes + 20)).write(newSite, copying: [])
+            Issue.record("expected the write to fail")
+        } catch {
+            #expect(
+                "\(error)"
+                    == "cannot write 'roles/b.html': No space left on device (errno 28); the output folder was left as it was")
+        }
+    }
+
+    @Test func unchangedFilesKeepTheirTimesAndStaleFilesGo() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try writer().write(oldSite, copying: [])
+        let kept = output.appendingPathComponent("roles/a.html").path
+        let past = Date(timeIntervalSince1970: 1_000_000)
+        try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: kept)
+        let summary = try writer().write(newSite, copying: [])
+        #expect(summary == WriteSummary(written: 4, unchanged: 1, removed: 1))
+        let after = try FolderState(output)
+        #expect(after.modified["roles/a.html"] == past)
+        #expect(Set(after.files.keys) == Set(newSite.map(\.path) + [SiteWriter.marker]))
+        #expect(after.folders == ["roles", "settings"], "no staging folder is left")
+    }
+
+    @Test func aFaultWhileRenamingSaysTheFolderIsMixed() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try writer().write(oldSite, copying: [])
+        let faulty = FillingFileSystem(bytes: .max)
+        faulty.failingRename = 2  // the marker and one file are in place
+        do {
+            _ = try writer(faulty).write(newSite, copying: [])
+            Issue.record("expected the write to fail")
+        } catch {
+            #expect(
+                "\(error)"
+                    == "cannot rename 'roles/b.html' into place: Input/output error (errno 5), after 2 of 5 files; the output folder now mixes old and new files: build again"
+            )
+        }
+        #expect(try FolderState(output).folders == ["roles", "settings"], "the staging folder is removed")
+    }
+
+    @Test func stagingLeftByAKilledBuildIsRemovedAndNeverPublished() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try writer().write(oldSite, copying: [])
+        let staging = output.appendingPathComponent(SiteWriter.staging)
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        try Data("half".utf8).write(to: staging.appendingPathComponent("3"))
+        try Data("half".utf8).write(to: output.appendingPathComponent("roles/.a.html.careers-tmp"))  // older versions' temporaries
+        let record = BuildRecord(fingerprint: "f", files: ["index.html": 9], warnings: [], handouts: [:])
+        #expect(!writer().matches(record), "a staging folder means the last build did not finish")
+        _ = try writer().write(oldSite, copying: [])
+        let after = try FolderState(output)
+        #expect(Set(after.files.keys) == Set(oldSite.map(\.path) + [SiteWriter.marker]))
+        #expect(after.folders == ["roles"])
+    }
+
+    @Test func aSymbolicLinkInsideTheOutputIsNeverWrittenThrough() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try writer().write(oldSite, copying: [])
+        let elsewhere = root.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: output.appendingPathComponent("settings"), withDestinationURL: elsewhere)
+        do {
+            _ = try writer().write(newSite, copying: [])
+            Issue.record("expected the write to fail")
+        } catch {
+            #expect(
+                "\(error)"
+                    == "'settings' in the output folder is a file or a symbolic link, not a folder; remove it; the output folder was left as it was"
+            )
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path).isEmpty)
+        #expect(try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8) == "old index")
+    }
+
+    @Test func aFolderInTheWayOfALateFileLeavesTheWholeOldSite() throws {
+        let site = try TestSite()
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        // Block the last file the build writes with a folder, then change every page.
+        let blocked = site.output.appendingPathComponent("stages/entry.html")
+        let before = try FolderState(site.output)
+        try FileManager.default.removeItem(at: blocked)
+        try FileManager.default.createDirectory(at: blocked.appendingPathComponent("x"), withIntermediateDirectories: true)
+        let blockedState = try FolderState(site.output)
+        try site.write("framework.md", "---\ntitle: Renamed framework\nedition: \"2\"\nstatus: draft\nupdated: 2026-01-15\n---\nHello.\n")
+        let report = site.build()
+        #expect(
+            report.diagnostics.map(\.description) == [
+                "error: writing the site failed: 'stages/entry.html' in the output folder is a folder; remove it; the output folder was left as it was"
+            ])
+        #expect(try FolderState(site.output) == blockedState)
+        #expect(before.files.count == blockedState.files.count + 1)
+    }
+}
+
+/// A real full disk: a tiny tmpfs, which needs root and permission to mount (skipped, saying why, otherwise).
+@Suite struct RealFullDiskTests {
+    static let mountProblem: String? = {
+        #if os(Linux)
+            guard getuid() == 0 else { return "not running as root, so a tmpfs cannot be mounted" }
+            let probe = FileManager.default.temporaryDirectory.appendingPathComponent("careers-mount-probe-\(getpid())")
+            try? FileManager.default.createDirectory(at: probe, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: probe) }
+            guard run("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", probe.path]) == 0 else {
+                return "mounting a tmpfs is not permitted here"
+            }
+            _ = run("/bin/umount", [probe.path])
+            return nil
+        #else
+            return "tmpfs mounts are tested on Linux only"
+        #endif
+    }()
+
+    static func run(_ tool: String, _ arguments: [String]) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return -1 }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    @Test func aRealFullDiskLeavesTheOldSiteExactlyAsItWas() throws {
+        if let problem = Self.mountProblem {
+            print("RealFullDiskTests skipped: \(problem); the injected full disk in AtomicWriteTests still runs.")
+            return
+        }
+        let site = try TestSite()
+        defer { site.remove() }
+        // Just big enough for the first site and a little more.
+        try FileManager.default.createDirectory(at: site.output, withIntermediateDirectories: true)
+        #expect(Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", site.output.path]) == 0)
+        defer { _ = Self.run("/bin/umount", [site.output.path]) }
+        #expect(site.build().succeeded)
+        let before = try FolderState(site.output)
+        let words = String(repeating: "Long text that fills the disk. ", count: 40_000)
+        try site.write("pages/about.md", "---\ntitle: About\n---\n\(words)\n")
+        let report = site.build()
+        #expect(
+            report.diagnostics.map(\.description) == [
+                "error: writing the site failed: cannot write 'data/framework.json': No space left on device (errno 28); the output folder was left as it was"
+            ])
+        #expect(try FolderState(site.output) == before)
+    }
+}
