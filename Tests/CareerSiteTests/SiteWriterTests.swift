@@ -154,7 +154,22 @@ import Testing
         templates["page"] = "{{title}}|{{{body}}}"
         let set = try TemplateSet(templates: templates)
         #expect(
-            set.render("page", ["title": "<script>\"x\" & 'y'", "body": "<p>ok</p>"])
+            set.render("page", ["title": "<script>\"x\" & 'y'", "body": RawHTML("<p>ok</p>")])
                 == "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;|<p>ok</p>")
+    }
+
+    /// Escaping follows the value, not the tag: text from front matter stays escaped even in `{{{…}}}` (or
+    /// `{{&…}}`), at any depth and in lists of text, and generated markup is not escaped twice in `{{…}}`.
+    @Test func escapingFollowsTheValueNotTheTag() throws {
+        var templates = Self.minimal
+        templates["page"] = "{{{title}}}|{{&title}}|{{body}}|{{#items}}{{.}};{{/items}}|{{#nested}}{{{name}}}{{/nested}}\nline 2"
+        let set = try TemplateSet(templates: templates)
+        let context: [String: Any] = [
+            "title": "<b onclick='x'>", "body": RawHTML("<p>a &amp; b</p>"), "items": ["<i>", "", "&"],
+            "nested": ["name": "\"q\""],
+        ]
+        #expect(
+            set.render("page", context)
+                == "&lt;b onclick=&#39;x&#39;&gt;|&lt;b onclick=&#39;x&#39;&gt;|<p>a &amp; b</p>|&lt;i&gt;;;&amp;;|&quot;q&quot;\nline 2")
     }
 }

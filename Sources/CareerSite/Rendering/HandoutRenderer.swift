@@ -82,10 +82,10 @@ struct HandoutRenderer: Sendable {
     /// Puts a handout's content inside `handout.mustache`, with the stylesheets inlined.
     static func wrap(_ content: String, title: String, description: String?, common: [String: Any], templates: TemplateSet) -> String {
         var context = common
-        context["content"] = content
+        context["content"] = RawHTML(content)
         context["title"] = title
         if let description { context["description"] = description }
-        context["css"] = templates.inlineStylesheet
+        context["css"] = RawHTML(templates.inlineStylesheet)
         return templates.render("handout", context)
     }
 }

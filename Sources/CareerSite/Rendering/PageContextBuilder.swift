@@ -16,7 +16,7 @@ struct PageContextBuilder {
     // MARK: Shared pieces
 
     private func href(_ target: String) -> String { SiteURLs.href(to: target, from: path) }
-    private func html(_ text: RichText) -> String { SiteURLs.resolveLinks(in: text.html, from: path) }
+    private func html(_ text: RichText) -> RawHTML { RawHTML(SiteURLs.resolveLinks(in: text.html, from: path)) }
 
     private func link(_ title: String, _ target: String) -> Context { ["title": title, "href": href(target)] }
 
@@ -98,7 +98,7 @@ struct PageContextBuilder {
         if let description { layout["description"] = description }
         layout["breadcrumbs"] = breadcrumbs
         layout["has_breadcrumbs"] = !breadcrumbs.isEmpty
-        layout["content"] = content
+        layout["content"] = RawHTML(content)
         layout["kind"] = template
         if let entry = entryRef, changes?.changedEntries.contains(entry) == true {
             layout["changed"] = ["href": href(SiteURLs.changes) + "#" + SiteURLs.anchor(entry.kind, entry.id)]
@@ -289,9 +289,9 @@ struct PageContextBuilder {
         ]
         if let regulator = profession.regulator { context["regulator"] = regulator }
         if let map = RouteMap.profession(profession.id, in: framework, from: path) {
-            context["map"] = map.svg()
+            context["map"] = RawHTML(map.svg())
             context["map_wide"] = map.isWide
-            context["map_text"] = map.textAlternative()
+            context["map_text"] = RawHTML(map.textAlternative())
         }
         return page(
             "profession", title: profession.title, description: profession.summary,
@@ -334,7 +334,7 @@ struct PageContextBuilder {
         }
         var context: Context = ["summary": route.summary, "body": html(route.body), "steps": steps]
         let map = RouteMap.route(route, in: framework, from: path)
-        context["map"] = map.svg()
+        context["map"] = RawHTML(map.svg())
         context["map_wide"] = map.isWide
         if let id = route.profession, let profession = framework.profession(id) {
             context["profession"] = link(profession.title, SiteURLs.path(for: id))
@@ -527,10 +527,11 @@ struct PageContextBuilder {
 extension PageContextBuilder {
     /// The whole framework as one handout: every section, with links between entries as anchors.
     func frameworkHandout() -> String {
-        func body(_ text: RichText, _ kind: EntryKind, _ id: String) -> String {
-            SiteURLs.prefixHeadingIDs(in: SiteURLs.resolveLinksToAnchors(in: text.html), prefix: SiteURLs.anchor(kind, id), demote: 2)
+        func body(_ text: RichText, _ kind: EntryKind, _ id: String) -> RawHTML {
+            RawHTML(
+                SiteURLs.prefixHeadingIDs(in: SiteURLs.resolveLinksToAnchors(in: text.html), prefix: SiteURLs.anchor(kind, id), demote: 2))
         }
-        func inline(_ text: RichText) -> String { SiteURLs.resolveLinksToAnchors(in: text.html) }
+        func inline(_ text: RichText) -> RawHTML { RawHTML(SiteURLs.resolveLinksToAnchors(in: text.html)) }
         func ref(_ kind: EntryKind, _ id: String, _ title: String) -> Context {
             ["title": title, "anchor": SiteURLs.anchor(kind, id)]
         }
@@ -620,8 +621,9 @@ extension PageContextBuilder {
             return item
         }
         var context: Context = [
-            "introduction": SiteURLs.prefixHeadingIDs(
-                in: SiteURLs.resolveLinksToAnchors(in: framework.info.introduction.html), prefix: "introduction", demote: 1),
+            "introduction": RawHTML(
+                SiteURLs.prefixHeadingIDs(
+                    in: SiteURLs.resolveLinksToAnchors(in: framework.info.introduction.html), prefix: "introduction", demote: 1)),
             "stages": stages, "domains": domains, "professions": professions, "role_groups": roleGroups, "routes": routes,
             "pages": pages, "handout": true, "title": framework.info.title,
         ]

@@ -23,14 +23,14 @@ public struct TemplateSet: Sendable {
         for (name, text) in templates.sorted(by: { $0.key < $1.key }) {
             let path = "\(displayRoot)/\(name).mustache"
             do {
-                let template = try MustacheTemplate(string: text)
+                let template = try MustacheTemplate(string: Self.textPragma + text)
                 let registered = name.hasPrefix("partials/") ? String(name.dropFirst("partials/".count)) : name
                 library.register(template, named: registered)
             } catch let error as MustacheTemplate.ParserError {
                 problems.append(
                     .error(
                         "template syntax error: \(Self.describe(error.error))",
-                        at: SourceLocation(path: path, line: error.context.lineNumber, column: Self.tagColumn(error.context))))
+                        at: SourceLocation(path: path, line: error.context.lineNumber - 1, column: Self.tagColumn(error.context))))
             } catch {
                 problems.append(.error("template syntax error: \(error)", at: SourceLocation(path: path)))
             }
@@ -141,19 +141,33 @@ public struct TemplateSet: Sendable {
         return library.render(Self.pruned(context), withTemplate: name) ?? ""
     }
 
-    /// The context without empty strings, at any depth.
+    /// Put on its own first line of every template, so Mustache itself escapes nothing: `prepared` has already
+    /// escaped every text value, which is much faster than the template library's escaping, and only values
+    /// marked `RawHTML` (rendered Markdown, maps, the page inside the layout) go in as they are. The line is
+    /// standalone, so it leaves no trace in the output; diagnostics subtract it from line numbers.
+    static let textPragma = "{{% CONTENT_TYPE: TEXT}}\n"
+
+    /// The context ready for the template library: text values HTML-escaped, `RawHTML` values unwrapped, and
+    /// empty ones of either removed, at any depth.
     static func pruned(_ context: [String: Any]) -> [String: Any] {
         var result: [String: Any] = [:]
         result.reserveCapacity(context.count)
         for (key, value) in context {
-            switch value {
-            case let text as String where text.isEmpty: continue
-            case let nested as [String: Any]: result[key] = pruned(nested)
-            case let list as [[String: Any]]: result[key] = list.map(pruned)
-            default: result[key] = value
-            }
+            if let prepared = prepared(value) { result[key] = prepared }
         }
         return result
+    }
+
+    /// One value made ready (see `pruned`); nil when it is empty and should be left out.
+    private static func prepared(_ value: Any) -> Any? {
+        switch value {
+        case let text as String: return text.isEmpty ? nil : HTML.escape(text)
+        case let raw as RawHTML: return raw.html.isEmpty ? nil : raw.html
+        case let nested as [String: Any]: return pruned(nested)
+        case let list as [[String: Any]]: return list.map(pruned)
+        case let list as [Any]: return list.map { prepared($0) ?? "" }
+        default: return value
+        }
     }
 
     /// Warnings for names a template refers to that no context it was rendered with provides (they render as
@@ -213,6 +227,13 @@ public struct TemplateSet: Sendable {
         default: return "\(error)"
         }
     }
+}
+
+/// Markup the generator made (rendered Markdown, an SVG map, a page inside the layout): it goes into the page as
+/// it is, whether the template uses `{{name}}` or `{{{name}}}`. Every other text value is escaped.
+struct RawHTML: Sendable {
+    var html: String
+    init(_ html: String) { self.html = html }
 }
 
 /// The context keys seen by each template; shared by the threads that render pages.
