@@ -378,5 +378,26 @@ extension DataExportTests {
         @Test func aLoneLessThanSignIsText() {
             #expect(PlainText.from(html: "a < b and 1<2") == "a < b and 1<2")
         }
+
+        /// The byte-level scan must treat every Unicode White_Space character as a space, and nothing else.
+        @Test func everyKindOfWhitespaceCollapses() {
+            let spaces = [
+                "\u{85}", "\u{A0}", "\u{1680}", "\u{2000}", "\u{2005}", "\u{200A}", "\u{2028}", "\u{2029}", "\u{202F}", "\u{205F}",
+                "\u{3000}",
+            ]
+            for space in spaces {
+                #expect(
+                    PlainText.from(html: "\(space)a\(space)\t\r\n\u{0B}\u{0C}b\(space)") == "a b",
+                    "U+\(String(space.unicodeScalars.first?.value ?? 0, radix: 16))")
+            }
+            #expect(PlainText.from(html: "a&nbsp;b&#x3000;c") == "a b c")
+            // Look-alikes that are not White_Space stay: zero-width space, word joiner, U+2009's neighbours' lead bytes.
+            #expect(PlainText.from(html: "a\u{200B}b\u{2060}c\u{2010}d") == "a\u{200B}b\u{2060}c\u{2010}d")
+            #expect(PlainText.collapseWhitespace("  é\u{A0}\u{A0}ü  ") == "é ü")
+        }
+
+        @Test func anUnfinishedReferenceBeforeATagStaysText() {
+            #expect(PlainText.from(html: "<p>a &amp</p><p>;b &#65</p>") == "a &amp ;b &#65")
+        }
     }
 }

@@ -33,6 +33,35 @@ import Testing
             ])
     }
 
+    @Test func standalonePagesMayOnlyReachThemselves() {
+        let files = [
+            file("index.html", "<a href=\"handouts/h.html#top\">h</a> <a href=\"handouts/h.html#gone\">g</a>"),
+            file(
+                "handouts/h.html",
+                "<p id=\"top\"></p><a href=\"#top\">t</a><a href=\"../index.html\">home</a><a href=\"#none\">x</a><img src=\"a.png\" alt=\"\">"),
+            file("handouts/a.png", ""),
+        ]
+        #expect(
+            LinkChecker.check(files, standalone: { $0.hasPrefix("handouts/") }).map(\.description) == [
+                "handouts/h.html: broken link '../index.html': no such file in the site",
+                "handouts/h.html: broken link '#none': no element with id 'none' in handouts/h.html",
+                "handouts/h.html: broken link 'a.png': no such file in the site",
+                "index.html: broken link 'handouts/h.html#gone': no element with id 'gone' in handouts/h.html",
+            ])
+    }
+
+    /// Pages are checked in parallel chunks that remember what each link resolved to; the same relative link
+    /// from another folder must be resolved again, so a chunk spanning two folders may not reuse the answer.
+    @Test func theSameLinkFromAnotherFolderIsResolvedAgain() {
+        var files = [file("a/x.html", "")]
+        for index in 0..<100 { files.append(file("a/p\(index).html", "<a href=\"x.html\">x</a>")) }
+        for index in 0..<100 { files.append(file("b/p\(index).html", "<a href=\"x.html\">x</a>")) }
+        let broken = LinkChecker.check(files, standalone: { _ in false })
+        #expect(broken.count == 100)
+        #expect(broken.allSatisfy { $0.page.hasPrefix("b/") && $0.reason == "no such file in the site" })
+        #expect(broken.map(\.page) == (0..<100).map { "b/p\($0).html" }.sorted())
+    }
+
     @Test func aTemplateWithABrokenLinkFailsTheBuildAndWritesNothing() throws {
         let site = try TestSite()
         defer { site.remove() }

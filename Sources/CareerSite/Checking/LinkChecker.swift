@@ -102,14 +102,45 @@ enum LinkChecker {
         var ids: Set<String> = []
         var links: [String] = []
 
+        /// One pass over the page: every `="` (found with memchr on the quote, which is far rarer than the
+        /// space) is checked for ` id`, ` href` or ` src` before it.
         init(_ contents: Data, links readLinks: Bool) {
+            var hrefs: [String] = []
+            var sources: [String] = []
+            var found = Set<String>()
             contents.withUnsafeBytes { raw in
                 let bytes = raw.bindMemory(to: UInt8.self)
-                ids = Set(LinkChecker.attributeValues(named: "id", in: bytes))
-                if readLinks {
-                    links = LinkChecker.attributeValues(named: "href", in: bytes) + LinkChecker.attributeValues(named: "src", in: bytes)
+                var from = 0
+                while let quote = ByteSearch.first([UInt8(ascii: "\"")], in: bytes, from: from) {
+                    from = quote + 1
+                    guard quote > 0, bytes[quote - 1] == UInt8(ascii: "=") else { continue }
+                    func named(_ name: StaticString) -> Bool {
+                        let count = name.utf8CodeUnitCount
+                        let start = quote - 1 - count
+                        guard start >= 1, bytes[start - 1] == UInt8(ascii: " ") else { return false }
+                        for offset in 0..<count where bytes[start + offset] != name.utf8Start[offset] { return false }
+                        return true
+                    }
+                    let isID = named("id")
+                    let isHref = !isID && readLinks && named("href")
+                    let isSource = !isID && !isHref && readLinks && named("src")
+                    guard isID || isHref || isSource else { continue }
+                    var end = quote + 1
+                    while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += 1 }
+                    guard end < bytes.count else { break }
+                    let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[(quote + 1)..<end]), as: UTF8.self)
+                    if isID {
+                        found.insert(value)
+                    } else if isHref {
+                        hrefs.append(value)
+                    } else {
+                        sources.append(value)
+                    }
+                    from = end + 1
                 }
             }
+            ids = found
+            links = hrefs + sources
         }
     }
 
