@@ -38,7 +38,8 @@ import Testing
             file("index.html", "<a href=\"handouts/h.html#top\">h</a> <a href=\"handouts/h.html#gone\">g</a>"),
             file(
                 "handouts/h.html",
-                "<p id=\"top\"></p><a href=\"#top\">t</a><a href=\"../index.html\">home</a><a href=\"#none\">x</a><img src=\"a.png\" alt=\"\">"),
+                "<p id=\"top\"></p><a href=\"#top\">t</a><a href=\"../index.html\">home</a><a href=\"#none\">x</a><img src=\"a.png\" alt=\"\">"
+            ),
             file("handouts/a.png", ""),
         ]
         #expect(
