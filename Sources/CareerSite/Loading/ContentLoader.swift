@@ -207,13 +207,11 @@ struct ContentLoader {
         }
     }
 
+    /// Whether `url` is a folder (symbolic links are reported, and refused, before this is asked).
     private func isDirectory(_ url: URL) -> Bool {
         var isFolder: ObjCBool = false
         return fileManager.fileExists(atPath: url.path, isDirectory: &isFolder) && isFolder.boolValue
     }
 
-    private func isSymbolicLink(_ url: URL) -> Bool {
-        let type = (try? fileManager.attributesOfItem(atPath: url.path))?[.type] as? FileAttributeType
-        return type == .typeSymbolicLink
-    }
+    private func isSymbolicLink(_ url: URL) -> Bool { FileKind(path: url.path) == .symbolicLink }
 }

@@ -28,17 +28,10 @@ struct BuildFingerprint: Sendable, Equatable {
     /// Every regular file below `root` (hidden names and symbolic links included, so that a change to them
     /// still triggers a full build and its diagnostics), sorted by relative path.
     private static func files(below root: URL) -> [(String, URL)]? {
-        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
-            return nil
-        }
-        let base = root.standardizedFileURL.path + "/"
-        var files: [(String, URL)] = []
-        for case let url as URL in enumerator {
-            let relative = String(url.standardizedFileURL.path.dropFirst(base.count))
-            let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .isSymbolicLinkKey])
-            if values?.isRegularFile == true || values?.isSymbolicLink == true { files.append((relative, url)) }
-        }
-        return files.sorted { $0.0 < $1.0 }
+        let base = root.standardizedFileURL.path
+        guard FileKind(path: base) == .folder else { return nil }
+        return FileTree.entries(below: base).filter { $0.kind == .file || $0.kind == .symbolicLink }
+            .map { ($0.path, URL(fileURLWithPath: base + "/" + $0.path)) }.sorted { $0.0 < $1.0 }
     }
 
     /// The running executable's size and modification time: a rebuilt generator invalidates the fingerprint.

@@ -273,27 +273,13 @@ struct SiteWriter {
 
     /// Files in the output folder that the new site does not have (the marker and staging folder excepted).
     private func staleFiles(expected: Set<String>) throws -> [String] {
-        guard let enumerator = fileManager.enumerator(at: output, includingPropertiesForKeys: [.isDirectoryKey]) else { return [] }
-        let base = output.path.hasSuffix("/") ? output.path : output.path + "/"
-        var stale: [String] = []
-        for case let url as URL in enumerator {
-            let relative = String(url.standardizedFileURL.path.dropFirst(base.count))
-            if relative == Self.marker || relative == Self.staging {
-                enumerator.skipDescendants()
-                continue
-            }
-            if (try? url.resourceValues(forKeys: [.isDirectoryKey]))?.isDirectory == true { continue }
-            if !expected.contains(relative) { stale.append(relative) }
-        }
-        return stale.sorted()
+        FileTree.entries(below: output.path) { $0 != Self.staging }
+            .filter { $0.kind != .folder && $0.path != Self.marker && $0.path != Self.staging && !expected.contains($0.path) }
+            .map(\.path).sorted()
     }
 
     private func removeEmptyFolders() {
-        guard let enumerator = fileManager.enumerator(at: output, includingPropertiesForKeys: [.isDirectoryKey]) else { return }
-        var folders: [String] = []
-        for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isDirectoryKey]))?.isDirectory == true {
-            folders.append(url.path)
-        }
+        let folders = FileTree.entries(below: output.path).filter { $0.kind == .folder }.map { output.path + "/" + $0.path }
         for folder in folders.sorted(by: { $0.count > $1.count }) { rmdir(folder) }  // fails, harmlessly, unless empty
     }
 
