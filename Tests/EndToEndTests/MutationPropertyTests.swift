@@ -15,7 +15,7 @@ import Testing
     /// One case in this many runs a full build (and compares the output folder); one in `checkEvery` runs
     /// `SiteBuilder.check` with the templates; the rest run the content loader and model builder alone (fast).
     static let buildEvery = environmentInt("CAREERS_MUTATION_BUILD_EVERY") ?? 40
-    static let checkEvery = 10
+    static let checkEvery = 25
     /// Recorded before each case, so a case that traps (and takes the test process with it) can be replayed.
     static let lastCaseFile = FileManager.default.temporaryDirectory.appendingPathComponent("careers-mutation-last-case.txt")
 
@@ -38,6 +38,8 @@ import Testing
         let first = SiteBuilder.build(workspace.options)
         try #require(first.succeeded && first.write != nil, "the unmutated fixture must build: \(first.diagnostics)")
 
+        let watchdog = Watchdog(limit: 60)
+        defer { watchdog.stop() }
         var failures: [String] = []
         var counts = (build: 0, check: 0, content: 0, succeeded: 0)
         let started = Date()
@@ -45,10 +47,15 @@ import Testing
             var random = SplitMix64(seed: caseSeed)
             let mode = random.below(Self.buildEvery) == 0 ? "build" : random.below(Self.checkEvery) == 0 ? "check" : "content"
             var mutator = Mutator(random: random, files: base)
-            let mutationCount = mutator.random.weighted([0, 6, 3, 1])
-            for _ in 0..<mutationCount { mutator.mutateOnce() }
+            // Link errors are found only once the rest of the site is valid, so half the builds get one link and nothing else.
+            if mode == "build" && mutator.random.chance(0.5) {
+                mutator.insertBodyLink()
+            } else {
+                for _ in 0..<mutator.random.weighted([0, 6, 3, 1]) { mutator.mutateOnce() }
+            }
             let record = "case \(hex(caseSeed)) (\(mode)), mutations:\n  " + mutator.log.joined(separator: "\n  ")
             try Data(record.utf8).write(to: Self.lastCaseFile)
+            watchdog.start(record)
             try workspace.sync(to: mutator.files)
 
             var diagnostics: [Diagnostic]
@@ -149,6 +156,31 @@ private func snapshot(_ folder: URL) throws -> [String: Data?] {
         }
     }
     return entries
+}
+
+/// Ends the test process when one case runs longer than `limit` seconds, printing the case: a hang must fail the
+/// run with its replay seed, not stall CI until its time limit.
+private final class Watchdog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: (record: String, started: Date)?
+    private var stopped = false
+
+    init(limit: TimeInterval) {
+        Thread.detachNewThread { [self] in
+            while true {
+                Thread.sleep(forTimeInterval: 1)
+                let (running, stopped) = lock.withLock { (current, self.stopped) }
+                if stopped { return }
+                if let running, Date().timeIntervalSince(running.started) > limit {
+                    print("mutation property: a case ran for more than \(Int(limit)) s; \(running.record)")
+                    abort()
+                }
+            }
+        }
+    }
+
+    func start(_ record: String) { lock.withLock { current = (record, Date()) } }
+    func stop() { lock.withLock { stopped = true } }
 }
 
 /// A site in a temporary folder whose `Content/` is brought to a given set of files by writing only the difference.
