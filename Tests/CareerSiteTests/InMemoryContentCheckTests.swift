@@ -11,7 +11,7 @@ import Testing
         let inMemory = InMemoryContentCheck(root: site.content, displayRoot: "Content")
             .diagnostics(replacing: "roles/nurse.md", with: Data(role.utf8)).map(\.description)
         try site.write("roles/nurse.md", role)
-        #expect(inMemory == ["Content/roles/nurse.md:3:8: error: unknown stage 'entri' (did you mean 'entry'?)"])
+        #expect(inMemory.contains("Content/roles/nurse.md:3:8: error: unknown stage 'entri' (did you mean 'entry'?)"))
         #expect(inMemory == site.check())
     }
 
