@@ -4,7 +4,7 @@ SWIFT ?= swift
 CONFIG ?= release
 CAREERS = .build/$(CONFIG)/careers
 
-.PHONY: site serve test unit-test browser-test deps build format lint clean
+.PHONY: site serve test unit-test browser-test deps build format lint clean tsan fuzz
 
 site: build
 	$(CAREERS) build --content Content --templates Templates --output Output
@@ -23,6 +23,16 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) browser-test
+	$(MAKE) tsan
+	$(MAKE) fuzz
+
+# Swift tests under Thread Sanitizer, and a build with warnings as errors (own build folders; see Scripts/tsan.sh).
+tsan: deps
+	Scripts/tsan.sh
+
+# The content loader under libFuzzer for FUZZ_SECONDS (default 60); fails on a crash, hang or unpositioned error.
+fuzz: deps
+	Scripts/fuzz.sh $(or $(FUZZ_SECONDS),60)
 
 # The generated site in a real browser (axe, keyboard, no network) and the Nu HTML checker.
 browser-test: deps

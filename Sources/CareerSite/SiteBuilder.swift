@@ -98,35 +98,49 @@ public enum SiteBuilder {
         if let changes, changes.editionUnchanged, let warning = changes.editionWarning {
             warnings.append(.warning(warning, at: SourceLocation(path: "\(options.contentName)/framework.md")))
         }
-        // Pages, handouts and data files are independent: one parallel pool makes them all.
+        // Pages, handouts and data files are independent: one parallel pool makes them all. Each file goes to the
+        // writer's staging area (phase 1) as soon as it is made, and only its links and ids are kept, so the site
+        // is never held in memory whole; nothing visible changes before every link has been checked.
         let handoutRenderer = HandoutRenderer(framework: framework, templates: templates, contentAssets: contentAssets)
         let siteRenderer = SiteRenderer(framework: framework, templates: templates, changes: changes)
-        let files = OutputJob.run(siteRenderer.jobs() + handoutRenderer.jobs())
-        let handouts = files.filter { $0.path.hasPrefix(HandoutRenderer.folder + "/") }
-        clock.lap("render")
+        let jobs = siteRenderer.jobs() + handoutRenderer.jobs()
+        let session: StagedWrite
+        do {
+            session = try writer.begin(paths: jobs.map(\.path))
+        } catch {
+            return BuildReport(diagnostics: all + warnings + [.error("writing the site failed: \(error)", at: nil)])
+        }
+        let made = OutputJob.run(jobs) { index, path, data in
+            let scan = path.hasSuffix(".html") ? LinkChecker.PageScan(data, links: true) : nil
+            session.offer(index, data)
+            return (bytes: data.count, scan: scan)
+        }
+        clock.lap("render and stage")
         let reported = (all + warnings + templates.unknownNameWarnings()).sortedForDisplay()
         // The site's pages may link to each other; each handout must stand alone.
-        let assetFiles = framework.assets.map { OutputFile(path: "assets/\($0.path)", contents: Data()) }
-        let broken = LinkChecker.check(files + assetFiles, standalone: { $0.hasPrefix(HandoutRenderer.folder + "/") })
+        let paths = Set(made.map(\.0) + framework.assets.map { "assets/" + $0.path })
+        let broken = LinkChecker.check(
+            paths: paths, pages: made.compactMap { path, result in result.scan.map { (path, $0) } },
+            standalone: { $0.hasPrefix(HandoutRenderer.folder + "/") })
         clock.lap("link check")
         if !broken.isEmpty {
+            session.abandon()
             let problems = broken.map { Diagnostic.error($0.description, at: nil) }
             return BuildReport(diagnostics: (reported + problems).sortedForDisplay())
         }
+        let handouts = made.filter { $0.0.hasPrefix(HandoutRenderer.folder + "/") }.map { ($0.0, $0.1.bytes) }
         do {
-            let summary = try writer.write(files, copying: framework.assets)
+            let summary = try session.finish(copying: framework.assets)
             clock.lap("write")
             if let fingerprint {
-                var sizes = Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.contents.count) })
+                var sizes = Dictionary(made.map { ($0.0, $0.1.bytes) }) { first, _ in first }
                 for asset in framework.assets { sizes["assets/" + asset.path] = contentAssets[asset.path]?.count ?? 0 }
                 try writer.record(
                     BuildRecord(
                         fingerprint: fingerprint.value, files: sizes, warnings: reported.map(\.description),
-                        handouts: Dictionary(uniqueKeysWithValues: handouts.map { ($0.path, $0.contents.count) })))
+                        handouts: Dictionary(handouts.map { ($0.0, $0.1) }) { first, _ in first }))
             }
-            return BuildReport(
-                diagnostics: reported, pages: files.count + framework.assets.count, write: summary,
-                handouts: handouts.map { ($0.path, $0.contents.count) })
+            return BuildReport(diagnostics: reported, pages: made.count + framework.assets.count, write: summary, handouts: handouts)
         } catch {
             return BuildReport(diagnostics: reported + [.error("writing the site failed: \(error)", at: nil)])
         }

@@ -29,6 +29,24 @@ import Testing
             ])
     }
 
+    /// Found by the mutation property test: a fragment naming no heading passed the check and failed the build
+    /// in the link checker, with an error that named an output page instead of the line in the content.
+    @Test func fragmentsThatNameNoHeadingAreReportedAtTheLink() throws {
+        let diagnostics = try check([
+            "pages/about.md":
+                "---\ntitle: About\n---\n## Pay bands\n\n[a](#pay-bands) [b](#nope) [c](role:nurse#pay)\n[d](page:about#pay-band)\n",
+            "roles/lead-nurse.md":
+                "---\ntitle: Lead nurse\nstage: advanced\nprofession: nursing\nsummary: Leads.\nentry: \"See [a](#x).\"\n---\n",
+        ])
+        #expect(
+            diagnostics == [
+                "Content/pages/about.md:6:21: error: no heading '#nope' in this file; its heading ids: pay-bands",
+                "Content/pages/about.md:6:32: error: no heading '#pay' in role 'nurse'; it has no headings",
+                "Content/pages/about.md:7:5: error: no heading '#pay-band' in page 'about' (did you mean 'pay-bands'?); its heading ids: pay-bands",
+                "Content/roles/lead-nurse.md:6:8: error: a '#x' link in a one-line value has no page of its own; link to the entry, as kind:id#x",
+            ])
+    }
+
     @Test func duplicateOrdersAndCodesAreReportedAtEachUse() throws {
         let diagnostics = try check([
             "stages/advanced.md": "---\ntitle: Advanced\norder: 1\nsummary: Second.\n---\n",

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CareerSite
@@ -37,6 +38,24 @@ import Testing
         #expect(
             SiteURLs.resolveLinks(in: html, from: "roles/x.html")
                 == "<p>See <a href=\"../roles/district-nurse.html#pay\">DN</a> and <a href=\"../pages/about.html\">about</a>.</p>\n")
+    }
+
+    @Test func repeatedBrokenLinksAreEachReportedAtTheirOwnColumn() {
+        let (_, diagnostics) = render("[a](role:x) [é](role:x)\n[c](role:x)\n")
+        #expect(
+            diagnostics == [
+                "r.md:5:5: error: unknown role 'x' in link 'role:x'", "r.md:5:17: error: unknown role 'x' in link 'role:x'",
+                "r.md:6:5: error: unknown role 'x' in link 'role:x'",
+            ])
+    }
+
+    /// Found by the mutation property test: a paragraph of n identical links took O(n³) to position (2,000 links
+    /// did not finish in a minute), because each link searched again from the start of the paragraph.
+    @Test func aParagraphOfThousandsOfIdenticalLinksIsRenderedQuickly() {
+        let started = Date()
+        let (_, diagnostics) = render(String(repeating: "Text [l](role:district-nurse). ", count: 5_000) + "[x](role:nobody)\n")
+        #expect(diagnostics == ["r.md:5:155005: error: unknown role 'nobody' in link 'role:nobody'"])
+        #expect(Date().timeIntervalSince(started) < 10)
     }
 
     @Test func unknownEntryLinksAreReportedAtTheirLineAndColumn() {

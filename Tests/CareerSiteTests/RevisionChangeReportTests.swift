@@ -45,9 +45,9 @@ import Testing
 
     @Test func aNewIdWithTheSameTitleIsARename() throws {
         let report = try F.report(
-            old: ["pages/about.md": "---\ntitle: About\n---\nSee [nurses](role:nurse#top).\n"],
+            old: ["pages/about.md": "---\ntitle: About\n---\nSee [nurses](role:nurse).\n"],
             new: [
-                "pages/about.md": "---\ntitle: About\n---\nSee [nurses](role:staff-nurse#top).\n",
+                "pages/about.md": "---\ntitle: About\n---\nSee [nurses](role:staff-nurse).\n",
                 "roles/nurse.md": nil,
                 "roles/staff-nurse.md": F.role(title: "nurse", body: "Something else entirely.\n"),
                 "routes/nursing.md":

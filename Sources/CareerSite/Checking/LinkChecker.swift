@@ -27,13 +27,21 @@ enum LinkChecker {
     static func check(_ files: [OutputFile], standalone: (String) -> Bool, linksFrom: ((String) -> Bool)? = nil) -> [BrokenLink] {
         let pages = files.filter { $0.path.hasSuffix(".html") }.sorted { $0.path < $1.path }
         let readsLinks = pages.map { standalone($0.path) || (linksFrom?($0.path) ?? true) }
-        let isStandalone = pages.map { standalone($0.path) }
         let scans = ConcurrentResults<PageScan>(count: pages.count)
         DispatchQueue.concurrentPerform(iterations: pages.count) { index in
             scans.set(index, PageScan(pages[index].contents, links: readsLinks[index]))
         }
         let found = scans.values
-        let paths = Set(files.map(\.path))
+        return check(
+            paths: Set(files.map(\.path)), pages: pages.indices.map { (pages[$0].path, found[$0]) }, standalone: standalone)
+    }
+
+    /// The same, from pages scanned as they were made (`PageScan`, in path order) and every path of the site.
+    static func check(paths: Set<String>, pages scanned: [(path: String, scan: PageScan)], standalone: (String) -> Bool) -> [BrokenLink] {
+        let pages = scanned.map { (path: $0.path, contents: ()) }
+        let found = scanned.map(\.scan)
+        let readsLinks = found.map(\.readsLinks)
+        let isStandalone = pages.map { standalone($0.path) }
         let idsByPage = Dictionary(pages.indices.map { (pages[$0].path, found[$0].ids) }) { first, _ in first }
         // Pages are checked in chunks, each with a cache of what a link resolves to: most links (navigation,
         // footers, lists) repeat from page to page within a folder.
@@ -98,9 +106,11 @@ enum LinkChecker {
     }
 
     /// The `id`s of a page and, when asked for, the targets of its `href`s and then its `src`s.
-    private struct PageScan: Sendable {
+    struct PageScan: Sendable {
         var ids: Set<String> = []
         var links: [String] = []
+        /// Whether the links were read (a page whose links are not checked is scanned for its ids only).
+        var readsLinks = false
 
         /// One pass over the page: every `="` (found with memchr on the quote, which is far rarer than the
         /// space) is checked for ` id`, ` href` or ` src` before it.
@@ -141,6 +151,7 @@ enum LinkChecker {
             }
             ids = found
             links = hrefs + sources
+            readsLinks = readLinks
         }
     }
 

@@ -168,6 +168,14 @@ struct ContentLoader {
             diagnostics.append(.error("cannot read this file (check that it exists and you may read it)", at: file))
             return nil
         }
+        return Self.document(from: data, display: display, kind: kind, id: id, diagnostics: &diagnostics)
+    }
+
+    /// Decodes, splits and parses one file's bytes; nil (with a diagnostic at the file) when that fails.
+    static func document(
+        from data: Data, display: String, kind: EntryKind?, id: String, diagnostics: inout [Diagnostic]
+    ) -> SourceDocument? {
+        let file = SourceLocation(path: display)
         let text: String
         switch SourceText.decode(data) {
         case .success(let decoded): text = decoded

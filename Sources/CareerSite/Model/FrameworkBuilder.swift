@@ -11,8 +11,20 @@ struct FrameworkBuilder {
     /// Ids that exist per kind (from file names), so one bad file does not cause errors in the files that link to it.
     private let known: [EntryKind: Set<String>]
     private let assetPaths: Set<String>
-    /// Each document's rendered body and the problems found in its links, by document path.
-    private let bodies: [String: (RichText, [Diagnostic])]
+    /// Each document's rendered body, by document path (see `RenderedBody`).
+    private let bodies: [String: RenderedBody]
+    /// Links with a `#fragment`, checked against the target's headings once every body is rendered.
+    private var fragmentLinks: [FragmentLink] = []
+    /// The heading ids of each rendered body, by `FragmentLink.target`.
+    private var headingIDs: [String: [String]] = [:]
+
+    /// A link to a heading: `kind:id#fragment`, or `#fragment` within the same body.
+    private struct FragmentLink: Sendable {
+        /// `kind:id` (or `framework`), and whether the link is within that body; nil for a `#fragment` in a one-line value, which has no page of its own.
+        var target: (name: String, isSamePage: Bool)?
+        var fragment: String
+        var location: SourceLocation
+    }
 
     init(content: LoadedContent) {
         self.content = content
@@ -200,6 +212,7 @@ struct FrameworkBuilder {
             diagnostics.append(contentsOf: fields.diagnostics)
         }
 
+        checkFragments()
         reportDuplicates(stageOrders, what: "stage order")
         reportDuplicates(domainOrders, what: "domain order")
         reportDuplicates(codes, what: "capability code")
@@ -301,39 +314,97 @@ struct FrameworkBuilder {
     }
 
     private mutating func renderBody(_ document: SourceDocument) -> RichText {
-        guard let (body, found) = bodies[document.path] else { return .empty }
-        diagnostics.append(contentsOf: found)
-        return body
+        guard let rendered = bodies[document.path] else { return .empty }
+        diagnostics.append(contentsOf: rendered.diagnostics)
+        fragmentLinks += rendered.fragments
+        if let page = rendered.page { headingIDs[page] = rendered.headingIDs }
+        return rendered.body
     }
 
-    /// Renders every document's Markdown body in parallel (each is independent), with the problems its links
-    /// have, by document path.
+    /// A document's body rendered ahead of the checks: its HTML, the problems and `#fragment` links found in
+    /// its links, and its heading ids (under `page`, the name links use for it).
+    private struct RenderedBody: Sendable {
+        var body = RichText.empty
+        var diagnostics: [Diagnostic] = []
+        var fragments: [FragmentLink] = []
+        var page: String?
+        var headingIDs: [String] = []
+    }
+
+    /// Renders every document's Markdown body in parallel (each is independent), by document path.
     private static func renderBodies(
         _ documents: [SourceDocument], known: [EntryKind: Set<String>], assets: Set<String>
-    ) -> [String: (RichText, [Diagnostic])] {
-        let results = ConcurrentResults<(String, RichText, [Diagnostic])>(count: documents.count)
+    ) -> [String: RenderedBody] {
+        let results = ConcurrentResults<(String, RenderedBody)>(count: documents.count)
         DispatchQueue.concurrentPerform(iterations: documents.count) { index in
             let document = documents[index]
             guard !document.body.allSatisfy(\.isWhitespace) else {
-                results.set(index, (document.path, .empty, []))
+                results.set(index, (document.path, RenderedBody()))
                 return
             }
             let location = SourceLocation(path: document.path, line: document.bodyLine)
+            let page = document.kind.map { "\($0.rawValue):\(document.id)" } ?? "framework"
+            var rendered = RenderedBody(page: page)
             var found: [Diagnostic] = []
+            var fragments: [FragmentLink] = []
             let html = MarkdownRenderer.render(document.body, at: location) { link in
-                LinkRules.rewrite(link, known: known, assets: assets, diagnostics: &found)
+                if let fragment = fragmentLink(link, page: page, known: known) { fragments.append(fragment) }
+                return LinkRules.rewrite(link, known: known, assets: assets, diagnostics: &found)
             }
-            results.set(index, (document.path, RichText(html: html), found))
+            rendered.body = RichText(html: html)
+            rendered.diagnostics = found
+            rendered.fragments = fragments
+            // Safe mode renders no raw HTML, so every id in a body is a heading's.
+            rendered.headingIDs = LinkChecker.attributeValues(named: "id", in: html)
+            results.set(index, (document.path, rendered))
         }
-        return Dictionary(results.values.map { ($0.0, ($0.1, $0.2)) }) { first, _ in first }
+        return Dictionary(results.values) { first, _ in first }
     }
 
     private mutating func renderInline(_ text: Located<String>) -> RichText {
         var found: [Diagnostic] = []
+        var fragments: [FragmentLink] = []
         let html = MarkdownRenderer.render(text.value, at: text.location, inline: true, preciseLocations: false) { link in
-            LinkRules.rewrite(link, known: known, assets: assetPaths, diagnostics: &found)
+            if let fragment = Self.fragmentLink(link, page: nil, known: known) { fragments.append(fragment) }
+            return LinkRules.rewrite(link, known: known, assets: assetPaths, diagnostics: &found)
         }
         diagnostics.append(contentsOf: found)
+        fragmentLinks += fragments
         return RichText(html: html)
+    }
+
+    /// The link's target and fragment when it has a non-empty `#fragment` and names an existing entry (or none).
+    private static func fragmentLink(_ link: MarkdownRenderer.Link, page: String?, known: [EntryKind: Set<String>]) -> FragmentLink? {
+        let destination = link.destination
+        guard let hash = destination.firstIndex(of: "#") else { return nil }
+        let fragment = String(destination[destination.index(after: hash)...])
+        let before = destination[..<hash]
+        guard !fragment.isEmpty else { return nil }
+        if before.isEmpty { return FragmentLink(target: page.map { ($0, true) }, fragment: fragment, location: link.location) }
+        guard let colon = before.firstIndex(of: ":"), let kind = EntryKind(rawValue: String(before[..<colon])) else { return nil }
+        let id = String(before[before.index(after: colon)...])
+        guard known[kind]?.contains(id) == true else { return nil }
+        return FragmentLink(target: ("\(kind.rawValue):\(id)", false), fragment: fragment, location: link.location)
+    }
+
+    /// Reports fragments that name no heading of their target: the pages and handouts share only body headings.
+    private mutating func checkFragments() {
+        for link in fragmentLinks {
+            let fragment = "'#\(link.fragment.prefix(80))'"
+            guard let target = link.target else {
+                report(
+                    .error(
+                        "a \(fragment) link in a one-line value has no page of its own; link to the entry, as kind:id\(fragment.dropFirst().dropLast())",
+                        at: link.location))
+                continue
+            }
+            let ids = headingIDs[target.name] ?? []
+            guard !ids.contains(link.fragment) else { continue }
+            let headings = ids.isEmpty ? "it has no headings" : "its heading ids: \(ids.prefix(20).joined(separator: ", "))"
+            let place = target.isSamePage ? "this file" : target.name.replacingOccurrences(of: ":", with: " '") + "'"
+            report(
+                .error(
+                    "no heading \(fragment) in \(place)\(Suggestions.hint(for: link.fragment, in: ids)); \(headings)", at: link.location))
+        }
     }
 }

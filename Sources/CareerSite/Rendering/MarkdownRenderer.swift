@@ -35,6 +35,7 @@ enum MarkdownRenderer {
 
         let sourceLines = preciseLocations ? markdown.split(separator: "\n", omittingEmptySubsequences: false) : []
         var claimed = Set<SourceLocation>()
+        var cursors: [String: SearchCursor] = [:]
         var headingSlugs: [String] = []
         var usedSlugs = Set<String>()
 
@@ -50,7 +51,7 @@ enum MarkdownRenderer {
                 var linkLocation = location
                 if preciseLocations {
                     linkLocation = position(
-                        of: destination, near: node, in: sourceLines, base: location, claimed: &claimed)
+                        of: destination, near: node, in: sourceLines, base: location, claimed: &claimed, cursors: &cursors)
                 }
                 let link = Link(destination: destination, isImage: type == CMARK_NODE_IMAGE, location: linkLocation)
                 if case .replace(let replacement) = rewrite(link) {
@@ -78,29 +79,48 @@ enum MarkdownRenderer {
         return html
     }
 
+    /// Where the search for one needle (`](destination` …) resumes: links are visited in document order, so the
+    /// occurrences before it have been claimed already. Without it, a paragraph of n identical links costs O(n³).
+    struct SearchCursor {
+        var line: Int
+        var index: String.Index
+        /// The column of `index` on its line (1-based, in Unicode scalars).
+        var column: Int
+    }
+
     /// Finds the line and column of a link destination: cmark gives positions only for blocks, so the
     /// enclosing block's lines are searched for `](destination`.
     private static func position(
         of destination: String, near node: OpaquePointer, in lines: [Substring], base: SourceLocation,
-        claimed: inout Set<SourceLocation>
+        claimed: inout Set<SourceLocation>, cursors: inout [String: SearchCursor]
     ) -> SourceLocation {
         var block: OpaquePointer? = node
         while let current = block, cmark_node_get_start_line(current) == 0 { block = cmark_node_parent(current) }
         let firstLine = block.map { Int(cmark_node_get_start_line($0)) } ?? 1
         let lastLine = block.map { max(Int(cmark_node_get_end_line($0)), firstLine) } ?? lines.count
         let fallback = SourceLocation(path: base.path, line: base.line + max(firstLine, 1) - 1, column: 1)
-        guard !destination.isEmpty, firstLine >= 1 else { return fallback }
+        guard !destination.isEmpty, firstLine >= 1, firstLine <= lines.count else { return fallback }
         let needles = ["](" + destination, "](<" + destination, "]: " + destination]
-        for lineNumber in firstLine...min(lastLine, lines.count) {
-            let line = lines[lineNumber - 1]
-            for needle in needles {
-                var searchStart = line.startIndex
-                while let range = line[searchStart...].range(of: needle) {
-                    let column = line.unicodeScalars.distance(from: line.startIndex, to: range.lowerBound) + 3
-                    let candidate = SourceLocation(path: base.path, line: base.line + lineNumber - 1, column: column)
-                    if claimed.insert(candidate).inserted { return candidate }
-                    searchStart = range.upperBound
+        for needle in needles {
+            var cursor = cursors[needle] ?? SearchCursor(line: firstLine, index: lines[firstLine - 1].startIndex, column: 1)
+            if cursor.line < firstLine { cursor = SearchCursor(line: firstLine, index: lines[firstLine - 1].startIndex, column: 1) }
+            while cursor.line <= min(lastLine, lines.count) {
+                let line = lines[cursor.line - 1]
+                while let range = line[cursor.index...].range(of: needle) {
+                    cursor.column += line.unicodeScalars[cursor.index..<range.lowerBound].count
+                    cursor.index = range.lowerBound
+                    let candidate = SourceLocation(path: base.path, line: base.line + cursor.line - 1, column: cursor.column + 2)
+                    // Step past this occurrence's first character, so the next search finds the next one.
+                    cursor.column += 1
+                    cursor.index = line.unicodeScalars.index(after: cursor.index)
+                    if claimed.insert(candidate).inserted {
+                        cursors[needle] = cursor
+                        return candidate
+                    }
                 }
+                cursor.line += 1
+                if cursor.line <= lines.count { cursor.index = lines[cursor.line - 1].startIndex }
+                cursor.column = 1
             }
         }
         return fallback

@@ -26,18 +26,27 @@ struct OutputJob: Sendable {
     /// Runs the jobs (in parallel unless told otherwise) and returns the files sorted by path, so the result
     /// does not depend on scheduling.
     static func run(_ jobs: [OutputJob], parallel: Bool = true) -> [OutputFile] {
-        let ordered = jobs.filter { $0.cost == .large } + jobs.filter { $0.cost == .small }
-        let results = ConcurrentResults<OutputFile>(count: ordered.count)
-        let work: @Sendable (Int) -> Void = { index in
-            let job = ordered[index]
-            if let data = job.make() { results.set(index, OutputFile(path: job.path, contents: data)) }
+        run(jobs, parallel: parallel) { _, path, data in OutputFile(path: path, contents: data) }.map(\.1)
+    }
+
+    /// Runs the jobs and hands each file to `consume` on the thread that made it (with the job's index in
+    /// `jobs`), so the bytes need not be kept; returns what `consume` returned, sorted by path.
+    static func run<Result: Sendable>(
+        _ jobs: [OutputJob], parallel: Bool = true, consume: @escaping @Sendable (Int, String, Data) -> Result
+    ) -> [(String, Result)] {
+        let order = jobs.indices.filter { jobs[$0].cost == .large } + jobs.indices.filter { jobs[$0].cost == .small }
+        let results = ConcurrentResults<(String, Result)>(count: order.count)
+        let work: @Sendable (Int) -> Void = { slot in
+            let index = order[slot]
+            let job = jobs[index]
+            if let data = job.make() { results.set(slot, (job.path, consume(index, job.path, data))) }
         }
-        if parallel && ordered.count > 1 {
-            DispatchQueue.concurrentPerform(iterations: ordered.count, execute: work)
+        if parallel && order.count > 1 {
+            DispatchQueue.concurrentPerform(iterations: order.count, execute: work)
         } else {
-            for index in ordered.indices { work(index) }
+            for slot in order.indices { work(slot) }
         }
-        return results.values.sorted { $0.path < $1.path }
+        return results.values.sorted { $0.0 < $1.0 }
     }
 }
 

@@ -123,28 +123,87 @@ struct SiteWriter {
 
     /// Writes `files` (and copies `assets`) as one change, leaving unchanged files untouched.
     func write(_ files: [OutputFile], copying assets: [Asset]) throws -> WriteSummary {
+        let session = try begin(paths: files.map(\.path))
+        for (index, file) in files.enumerated() { session.offer(index, file.contents) }
+        return try session.finish(copying: assets)
+    }
+
+    /// Starts a write of a site with these file paths (assets come at the end): phase 1 then takes each file as
+    /// soon as it is made, from any thread, so the build never holds the whole site in memory. Every path is
+    /// checked and every folder made before any file is offered. Until `finish`, the old site is untouched; a
+    /// build that cannot go on calls `abandon`, which leaves the folder exactly as it was (removing it again when
+    /// this write created it).
+    func begin(paths: [String]) throws -> StagedWrite {
         let signals = SignalDeferral.begin()
-        defer { signals.end() }
-        try createOutputFolder()
-        let stagingPath = output.appendingPathComponent(Self.staging).path
-        removeTree(stagingPath)  // left by a killed build
+        let existed = FileKind(path: output.path) != .missing
         var plan = Plan()
+        let stagingPath = output.appendingPathComponent(Self.staging).path
         do {
+            try createOutputFolder()
+            removeTree(stagingPath)  // left by a killed build
             guard mkdir(stagingPath, 0o755) == 0 else { throw WriteError.system("create", Self.staging, errno) }
-            try stageChanges(files, assets, into: &plan)
-            plan.stale = try staleFiles(expected: plan.expected)
-            try fileSystem.synchronize(folder: stagingPath)
-            if signals.interrupted { throw WriteError.interrupted }
+            try stage(Data(Self.markerHeader.utf8), at: stagingPath + "/marker", display: Self.marker)
+            plan.renames.append((Self.staging + "/marker", Self.marker))
+            for path in paths {
+                guard OutputPath.isSafe(path), !plan.expected.contains(path) else { throw WriteError.unsafePath(path) }
+                plan.expected.insert(path)
+                try ensureFolders(for: path, plan: &plan)
+            }
         } catch {
-            removeTree(stagingPath)
-            for folder in plan.createdFolders.reversed() { rmdir(folder) }
+            abandon(plan, signals: signals, outputExisted: existed)
             throw error
         }
+        return StagedWrite(writer: self, plan: plan, paths: paths, signals: signals, outputExisted: existed)
+    }
+
+    /// Phase 1 for one file: nothing when the output already holds these bytes, otherwise a staged copy.
+    fileprivate func offer(_ data: Data, path: String, staged: String) throws -> Bool {
+        if SignalDeferral.interruptPending { throw WriteError.interrupted }
+        if Self.hasContents(output.path + "/" + path, data) { return false }
+        try stage(data, at: output.path + "/" + staged, display: path)
+        return true
+    }
+
+    /// The rest of phase 1 (assets, stale files, flushing), then phase 2.
+    fileprivate func finish(_ plan: Plan, copying assets: [Asset], signals: SignalDeferral) throws -> WriteSummary {
+        var plan = plan
+        let stagingPath = output.appendingPathComponent(Self.staging).path
+        for asset in assets {
+            let path = "assets/" + asset.path
+            guard OutputPath.isSafe(path), !plan.expected.contains(path) else { throw WriteError.unsafePath(path) }
+            plan.expected.insert(path)
+            try ensureFolders(for: path, plan: &plan)
+            guard let data = try? Data(contentsOf: URL(fileURLWithPath: asset.sourcePath)) else {
+                throw WriteError.cannotRead(asset.sourcePath)
+            }
+            let staged = "\(Self.staging)/a\(plan.renames.count)"
+            if try offer(data, path: path, staged: staged) {
+                plan.renames.append((staged, path))
+                plan.summary.written += 1
+            } else {
+                plan.summary.unchanged += 1
+            }
+        }
+        plan.stale = try staleFiles(expected: plan.expected)
+        try fileSystem.synchronize(folder: stagingPath)
+        if signals.interrupted { throw WriteError.interrupted }
         return try commit(plan, signals: signals)
     }
 
+    /// Undoes phase 1: the staging folder, the folders it made and, when this write created it, the output
+    /// folder itself.
+    fileprivate func abandon(_ plan: Plan, signals: SignalDeferral, outputExisted: Bool) {
+        defer { signals.end() }
+        if !outputExisted {
+            removeTree(output.path)
+            return
+        }
+        removeTree(output.appendingPathComponent(Self.staging).path)
+        for folder in plan.createdFolders.reversed() { rmdir(folder) }
+    }
+
     /// What phase 1 prepared for phase 2.
-    private struct Plan {
+    fileprivate struct Plan {
         var summary = WriteSummary()
         var expected = Set<String>()
         /// Staged files and where each goes, relative to the output folder.
@@ -170,41 +229,8 @@ struct SiteWriter {
         }
     }
 
-    /// Phase 1: stages the marker (without a record) and every file whose bytes differ.
-    private func stageChanges(_ files: [OutputFile], _ assets: [Asset], into plan: inout Plan) throws {
-        let stagingPath = output.appendingPathComponent(Self.staging).path
-        try stage(Data(Self.markerHeader.utf8), at: stagingPath + "/marker", display: Self.marker)
-        plan.renames.append((Self.staging + "/marker", Self.marker))
-        func add(_ path: String, _ data: Data) throws {
-            if SignalDeferral.interruptPending { throw WriteError.interrupted }
-            if Self.hasContents(output.path + "/" + path, data) {
-                plan.summary.unchanged += 1
-                return
-            }
-            try ensureFolders(for: path, plan: &plan)
-            let staged = "\(Self.staging)/\(plan.renames.count)"
-            try stage(data, at: output.path + "/" + staged, display: path)
-            plan.renames.append((staged, path))
-            plan.summary.written += 1
-        }
-        for file in files {
-            guard OutputPath.isSafe(file.path), !plan.expected.contains(file.path) else { throw WriteError.unsafePath(file.path) }
-            plan.expected.insert(file.path)
-            try add(file.path, file.contents)
-        }
-        for asset in assets {
-            let path = "assets/" + asset.path
-            guard OutputPath.isSafe(path), !plan.expected.contains(path) else { throw WriteError.unsafePath(path) }
-            plan.expected.insert(path)
-            guard let data = try? Data(contentsOf: URL(fileURLWithPath: asset.sourcePath)) else {
-                throw WriteError.cannotRead(asset.sourcePath)
-            }
-            try add(path, data)
-        }
-    }
-
     /// Phase 2: renames staged files into place and removes stale ones, with interrupts held back.
-    private func commit(_ plan: Plan, signals: SignalDeferral) throws -> WriteSummary {
+    fileprivate func commit(_ plan: Plan, signals: SignalDeferral) throws -> WriteSummary {
         var summary = plan.summary
         SignalDeferral.commitLock.lock()
         defer { SignalDeferral.commitLock.unlock() }
@@ -251,7 +277,7 @@ struct SiteWriter {
 
     /// Creates the folders above `path`, refusing anything in the way that is not a real folder (a symbolic link
     /// there could lead outside the output folder).
-    private func ensureFolders(for path: String, plan: inout Plan) throws {
+    fileprivate func ensureFolders(for path: String, plan: inout Plan) throws {
         var folder = ""
         let components = path.split(separator: "/")
         for component in components.dropLast() {
@@ -405,5 +431,87 @@ enum OutputPath {
         return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { component in
             !component.isEmpty && component != "." && component != ".." && !component.hasPrefix(".")
         }
+    }
+}
+
+/// A write under way (see `SiteWriter.begin`): takes each file of the site, from any thread, and then either
+/// finishes (phase 2) or is abandoned. Each file goes to its own staging name, so offers never wait on each other
+/// except to note the result.
+final class StagedWrite: @unchecked Sendable {
+    private let writer: SiteWriter
+    private let paths: [String]
+    private let signals: SignalDeferral
+    private let outputExisted: Bool
+    private let lock = NSLock()
+    private var plan: SiteWriter.Plan
+    private var staged: [Int: String] = [:]
+    private var unchanged = 0
+    private var failure: (any Error)?
+    private var ended = false
+
+    fileprivate init(writer: SiteWriter, plan: SiteWriter.Plan, paths: [String], signals: SignalDeferral, outputExisted: Bool) {
+        self.writer = writer
+        self.plan = plan
+        self.paths = paths
+        self.signals = signals
+        self.outputExisted = outputExisted
+    }
+
+    /// Phase 1 for the file at `paths[index]`. A failure is kept and reported by `finish`; after one, further
+    /// files are skipped.
+    func offer(_ index: Int, _ data: Data) {
+        lock.lock()
+        let failed = failure != nil
+        lock.unlock()
+        guard !failed else { return }
+        let name = "\(SiteWriter.staging)/\(index)"
+        do {
+            let wrote = try writer.offer(data, path: paths[index], staged: name)
+            lock.lock()
+            if wrote { staged[index] = name } else { unchanged += 1 }
+            lock.unlock()
+        } catch {
+            lock.lock()
+            if failure == nil { failure = error }
+            lock.unlock()
+        }
+    }
+
+    /// Copies the assets, removes stale files and puts everything in place; on any failure the folder is left as
+    /// it was.
+    func finish(copying assets: [Asset]) throws -> WriteSummary {
+        lock.lock()
+        defer { lock.unlock() }
+        ended = true
+        do {
+            if let failure { throw failure }
+            for index in staged.keys.sorted() {
+                if let name = staged[index] { plan.renames.append((name, paths[index])) }
+            }
+            plan.summary.written = staged.count
+            plan.summary.unchanged = unchanged
+            let summary = try writer.finish(plan, copying: assets, signals: signals)
+            signals.end()
+            return summary
+        } catch let error as WriteError {
+            if case .partialCommit = error {
+                signals.end()
+            } else {
+                writer.abandon(plan, signals: signals, outputExisted: outputExisted)
+            }
+            throw error
+        } catch {
+            writer.abandon(plan, signals: signals, outputExisted: outputExisted)
+            throw error
+        }
+    }
+
+    /// Gives up: the output folder is left exactly as it was before `begin`.
+    func abandon() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !ended else { return }
+        ended = true
+        writer.abandon(plan, signals: signals, outputExisted: outputExisted)
     }
 }

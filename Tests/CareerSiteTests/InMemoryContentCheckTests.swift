@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+@testable import CareerSite
+
+@Suite struct InMemoryContentCheckTests {
+    @Test func replacingAFileInMemoryReportsWhatTheDiskCheckReports() throws {
+        let role = "---\ntitle: Nurse\nstage: entri\nprofession: nursing\nsummary: A nurse.\ncapabilities: [assessment]\n---\n"
+        let site = try TestSite()
+        defer { site.remove() }
+        let inMemory = InMemoryContentCheck(root: site.content, displayRoot: "Content")
+            .diagnostics(replacing: "roles/nurse.md", with: Data(role.utf8)).map(\.description)
+        try site.write("roles/nurse.md", role)
+        #expect(inMemory.contains("Content/roles/nurse.md:3:8: error: unknown stage 'entri' (did you mean 'entry'?)"))
+        #expect(inMemory == site.check())
+    }
+
+    @Test func undecodableBytesAreReportedAtTheFile() throws {
+        let site = try TestSite()
+        defer { site.remove() }
+        let check = InMemoryContentCheck(root: site.content, displayRoot: "Content")
+        #expect(
+            check.diagnostics(replacing: "framework.md", with: Data([0x2D, 0xFF])).map(\.description) == [
+                "Content/framework.md:1:1: error: this file is not valid UTF-8 (first bad byte at offset 1); save it as UTF-8"
+            ])
+        #expect(
+            check.diagnostics(replacing: "roles/Bad.md", with: Data()).map(\.description) == [
+                "Content/roles/Bad.md:1:1: error: not a content file path: use framework.md or <kind folder>/<id>.md"
+            ])
+    }
+}
