@@ -108,6 +108,34 @@ import Testing
         #expect(parallel == renderer.render(parallel: true))
     }
 
+    /// Files are staged while the site renders, before the link check: a build that fails the check after
+    /// staging new files, in a folder the old site did not have, must still leave every file and folder as it was.
+    @Test func aBrokenLinkFoundAfterStagingLeavesEveryFileAndFolderAsItWas() throws {
+        let site = try TestSite()
+        defer { site.remove() }
+        #expect(SiteBuilder.build(site.options).succeeded)
+        try FileManager.default.removeItem(at: site.output.appendingPathComponent("settings.html"))
+        try FileManager.default.removeItem(at: site.content.appendingPathComponent("pages/about.md"))
+        let pagesFolder = site.output.appendingPathComponent("pages")
+        try FileManager.default.removeItem(at: pagesFolder)
+        let before = try snapshot(site.output)
+        try site.write("pages/about.md", "---\ntitle: About\n---\nChanged.\n")
+        try site.write("pages/more.md", "---\ntitle: More\n---\nNew.\n")
+        let templates = site.root.appendingPathComponent("Templates")
+        try FileManager.default.copyItem(at: TestSite.templates, to: templates)
+        let page = templates.appendingPathComponent("page.mustache")
+        try (String(contentsOf: page, encoding: .utf8) + "<a href=\"{{root}}missing.html\">x</a>\n").write(
+            to: page, atomically: true, encoding: .utf8)
+        var options = site.options
+        options.templates = templates
+        let report = SiteBuilder.build(options)
+        #expect(!report.succeeded)
+        #expect(report.diagnostics.contains { $0.description.contains("broken link '../missing.html'") })
+        #expect(try snapshot(site.output) == before)
+        #expect(!FileManager.default.fileExists(atPath: pagesFolder.path), "the folder made for the new pages is gone again")
+        #expect(!FileManager.default.fileExists(atPath: site.output.appendingPathComponent(SiteWriter.staging).path))
+    }
+
     func snapshot(_ folder: URL) throws -> [String: Data] {
         var files: [String: Data] = [:]
         let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)
