@@ -204,14 +204,19 @@ public enum SiteBuilder {
     static func load(_ options: BuildOptions) -> (Framework?, TemplateSet?, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
         var templates: TemplateSet?
+        var clock = PhaseClock()
         do {
             templates = try TemplateSet.load(from: options.templates, displayRoot: options.templatesName)
         } catch {
             diagnostics += error.diagnostics
         }
+        clock.lap("  templates")
         let content = ContentLoader(root: options.content, displayRoot: options.contentName).load()
+        clock.lap("  read and parse content")
         var builder = FrameworkBuilder(content: content)
+        clock.lap("  render Markdown")
         let (framework, found) = builder.build()
+        clock.lap("  check and build the model")
         diagnostics += found
         if let templates {
             for asset in content.assets {

@@ -47,3 +47,35 @@ import Testing
         #expect(FrontMatterSplitter.split("\n  \n") == .failure(.empty))
     }
 }
+
+/// The byte-level front-matter splitter must cut exactly where the original line-based one did.
+@Suite struct FrontMatterSplitterEquivalenceTests {
+    /// The first implementation, kept as the reference: split into lines, find the fences, join.
+    static func reference(_ text: String) -> Result<SplitDocument, FrontMatterSplitter.Failure> {
+        if text.allSatisfy({ $0 == "\n" || $0 == " " || $0 == "\t" }) { return .failure(.empty) }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last == "" { lines.removeLast() }
+        guard lines.first == "---" else { return .failure(.missingOpening) }
+        guard let closing = lines.dropFirst().firstIndex(of: "---") else { return .failure(.missingClosing(openingLine: 1)) }
+        let yaml = lines[1..<closing].joined(separator: "\n")
+        var body = lines[(closing + 1)...].joined(separator: "\n")
+        if !body.isEmpty { body += "\n" }
+        return .success(SplitDocument(yaml: yaml, yamlFirstLine: 2, body: body, bodyFirstLine: closing + 2))
+    }
+
+    @Test func agreesWithTheLineBasedSplitterOnManyTexts() {
+        let pieces = ["---", "\n", "-", "a: 1", " ", "\t", "é", "--", "----", "\n\n", "x"]
+        var random = SplitMix64(seed: 7)
+        var checked = 0
+        for _ in 0..<20_000 {
+            var text = ""
+            for _ in 0..<Int(random.next() % 12) { text += pieces[Int(random.next() % UInt64(pieces.count))] }
+            #expect(FrontMatterSplitter.split(text) == Self.reference(text), "\(text.debugDescription)")
+            checked += 1
+        }
+        for text in ["---", "---\n", "---\n---", "---\n---\n", "---\n---\n\n", "---\n---\n\n\n", "---\na\n---\nbody", "---\n\n---\n"] {
+            #expect(FrontMatterSplitter.split(text) == Self.reference(text), "\(text.debugDescription)")
+        }
+        #expect(checked == 20_000)
+    }
+}

@@ -81,18 +81,41 @@ enum FrontMatterSplitter {
     }
 
     /// Splits on lines that are exactly `---`: the first line must be one; the next such line closes the block.
+    ///
+    /// The YAML is the lines between (without the last line break); the body is everything after the closing
+    /// line, ending with one line break when it has any text. It scans the UTF-8 bytes line by line (a line break
+    /// is ASCII, so every cut falls between characters).
     static func split(_ text: String) -> Result<SplitDocument, Failure> {
-        if text.allSatisfy({ $0 == "\n" || $0 == " " || $0 == "\t" }) { return .failure(.empty) }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if lines.last == "" { lines.removeLast() }
-        guard lines.first == "---" else { return .failure(.missingOpening) }
-        guard let closing = lines.dropFirst().firstIndex(of: "---") else {
-            return .failure(.missingClosing(openingLine: 1))
+        let bytes = text.utf8
+        if bytes.allSatisfy({ $0 == 0x0A || $0 == 0x20 || $0 == 0x09 }) { return .failure(.empty) }
+        /// Whether the line starting at `start` is exactly `---`; returns the index after it (and its line break).
+        func fence(at start: String.Index) -> String.Index? {
+            var index = start
+            for _ in 0..<3 {
+                guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "-") else { return nil }
+                index = bytes.index(after: index)
+            }
+            if index == bytes.endIndex { return index }
+            return bytes[index] == 0x0A ? bytes.index(after: index) : nil
         }
-        let yaml = lines[1..<closing].joined(separator: "\n")
-        let bodyLines = lines[(closing + 1)...]
-        var body = bodyLines.joined(separator: "\n")
-        if !body.isEmpty { body += "\n" }
-        return .success(SplitDocument(yaml: yaml, yamlFirstLine: 2, body: body, bodyFirstLine: closing + 2))
+        guard let yamlStart = fence(at: bytes.startIndex) else { return .failure(.missingOpening) }
+        var lineStart = yamlStart
+        var line = 2
+        while lineStart < bytes.endIndex {
+            if let bodyStart = fence(at: lineStart) {
+                // The YAML lines, without the line break before the closing fence.
+                let yamlEnd = lineStart > yamlStart ? bytes.index(before: lineStart) : yamlStart
+                var body = Substring(text[bodyStart...])
+                if body.utf8.last == 0x0A { body = body.dropLast() }
+                return .success(
+                    SplitDocument(
+                        yaml: String(text[yamlStart..<yamlEnd]), yamlFirstLine: 2, body: body.isEmpty ? "" : body + "\n",
+                        bodyFirstLine: line + 1))
+            }
+            guard let newline = bytes[lineStart...].firstIndex(of: 0x0A) else { break }
+            lineStart = bytes.index(after: newline)
+            line += 1
+        }
+        return .failure(.missingClosing(openingLine: 1))
     }
 }
