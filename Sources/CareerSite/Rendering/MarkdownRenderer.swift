@@ -102,11 +102,13 @@ enum MarkdownRenderer {
         guard !destination.isEmpty, firstLine >= 1, firstLine <= lines.count else { return fallback }
         let needles = ["](" + destination, "](<" + destination, "]: " + destination]
         for needle in needles {
+            // Foundation's search recounts UTF-16 offsets on every call; an ASCII needle can be found in the bytes.
+            let needleIsASCII = needle.utf8.allSatisfy { $0 < 0x80 }
             var cursor = cursors[needle] ?? SearchCursor(line: firstLine, index: lines[firstLine - 1].startIndex, column: 1)
             if cursor.line < firstLine { cursor = SearchCursor(line: firstLine, index: lines[firstLine - 1].startIndex, column: 1) }
             while cursor.line <= min(lastLine, lines.count) {
                 let line = lines[cursor.line - 1]
-                while let range = line[cursor.index...].range(of: needle) {
+                while let range = needleIsASCII ? line[cursor.index...].fastRange(of: needle) : line[cursor.index...].range(of: needle) {
                     cursor.column += line.unicodeScalars[cursor.index..<range.lowerBound].count
                     cursor.index = range.lowerBound
                     let candidate = SourceLocation(path: base.path, line: base.line + cursor.line - 1, column: cursor.column + 2)
