@@ -133,11 +133,15 @@ public enum SiteBuilder {
             let summary = try session.finish(copying: framework.assets)
             clock.lap("write")
             if let fingerprint {
+                // An input that changed while the build read it may not match what was built: record a fingerprint
+                // that cannot match, so the next build runs in full.
+                let settled = BuildFingerprint(options: options) == fingerprint
                 var sizes = Dictionary(made.map { ($0.0, $0.1.bytes) }) { first, _ in first }
                 for asset in framework.assets { sizes["assets/" + asset.path] = contentAssets[asset.path]?.count ?? 0 }
                 try writer.record(
                     BuildRecord(
-                        fingerprint: fingerprint.value, files: sizes, warnings: reported.map(\.description),
+                        fingerprint: settled ? fingerprint.value : "changed during the build", files: sizes,
+                        warnings: reported.map(\.description),
                         handouts: Dictionary(handouts.map { ($0.0, $0.1) }) { first, _ in first }))
             }
             return BuildReport(diagnostics: reported, pages: made.count + framework.assets.count, write: summary, handouts: handouts)

@@ -159,4 +159,75 @@ import Testing
         #expect(page.count > 4_000_000)
         #expect(page.range(of: Data("<script>alert".utf8)) == nil)
     }
+
+    /// Thousands of files: every one is read, checked and built into a page and a handout, and the output has
+    /// exactly the files the site should have.
+    @Test func thousandsOfFilesBuild() throws {
+        var files: [String: String?] = [:]
+        let count = 3_000
+        for index in 0..<count {
+            files["roles/role-\(index).md"] =
+                "---\ntitle: Role \(index)\nstage: entry\nprofession: nursing\nsummary: Number \(index).\ncapabilities: [assessment]\n---\nBody \(index).\n"
+        }
+        let site = try TestSite(files)
+        defer { site.remove() }
+        let report = site.build()
+        #expect(report.diagnostics.filter { $0.severity == .error }.map(\.description) == [])
+        let roles = try FileManager.default.contentsOfDirectory(atPath: site.output.appendingPathComponent("roles").path)
+        #expect(roles.count == count + 2)
+        let handouts = try FileManager.default.contentsOfDirectory(atPath: site.output.appendingPathComponent("handouts").path)
+        #expect(handouts.filter { $0.hasPrefix("role-") }.count == count + 2)
+        let page = try String(contentsOf: site.output.appendingPathComponent("roles/role-2999.html"), encoding: .utf8)
+        #expect(page.contains("Body 2999."))
+    }
+
+    /// A file rewritten again and again while the site builds: each build sees one whole version of it (files are
+    /// read once), and the next build, with the file at rest, always brings the site up to date (the fingerprint
+    /// is taken before anything is read, so a change during a build never looks like "nothing changed").
+    @Test func aFileChangingDuringABuildIsCaughtByTheNextBuild() throws {
+        let site = try TestSite()
+        defer { site.remove() }
+        let path = site.content.appendingPathComponent("pages/about.md")
+        let versions = (0..<2).map { "---\ntitle: About\n---\nVersion \($0) " + String(repeating: "text ", count: 2_000) + "\n" }
+        let stop = ManagedAtomicFlag()
+        let writer = Thread {
+            var index = 0
+            while !stop.isSet {
+                try? Data(versions[index % 2].utf8).write(to: path, options: .atomic)
+                index += 1
+            }
+        }
+        writer.start()
+        var seen = Set<String>()
+        for _ in 0..<3 {
+            let report = site.build()
+            #expect(report.diagnostics.filter { $0.severity == .error }.map(\.description) == [])
+            let page = try String(contentsOf: site.output.appendingPathComponent("pages/about.html"), encoding: .utf8)
+            let shown = ["Version 0", "Version 1"].filter { page.contains($0) }
+            #expect(shown.count == 1, "each build shows one whole version")
+            seen.formUnion(shown)
+        }
+        stop.set()
+        while !writer.isFinished { usleep(1_000) }
+        let final = try String(contentsOf: path, encoding: .utf8)
+        _ = site.build()
+        let page = try String(contentsOf: site.output.appendingPathComponent("pages/about.html"), encoding: .utf8)
+        #expect(page.contains(String(final.dropFirst("---\ntitle: About\n---\n".count).prefix(9))), "the site shows the file as it is now")
+    }
+}
+
+/// A flag one thread sets and another reads.
+final class ManagedAtomicFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+    func set() {
+        lock.lock()
+        value = true
+        lock.unlock()
+    }
 }
