@@ -121,7 +121,7 @@ enum LinkChecker {
             contents.withUnsafeBytes { raw in
                 let bytes = raw.bindMemory(to: UInt8.self)
                 var from = 0
-                while let quote = ByteSearch.first([UInt8(ascii: "\"")], in: bytes, from: from) {
+                while let quote = ByteSearch.first(byte: UInt8(ascii: "\""), in: bytes, from: from) {
                     from = quote + 1
                     guard quote > 0, bytes[quote - 1] == UInt8(ascii: "=") else { continue }
                     func named(_ name: StaticString) -> Bool {

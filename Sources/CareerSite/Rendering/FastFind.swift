@@ -6,6 +6,14 @@
 
 /// Substring search over bytes.
 enum ByteSearch {
+    /// The offset of the first `byte` in `haystack` at or after `from` (memchr, with no array to allocate: the
+    /// link scan and handout rewriting call this once per quote or tag).
+    static func first(byte: UInt8, in haystack: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int? {
+        guard let base = haystack.baseAddress, from >= 0, from < haystack.count else { return nil }
+        guard let found = memchr(base + from, Int32(byte), haystack.count - from) else { return nil }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
+
     /// The offset of the first occurrence of `needle` in `haystack` at or after `from`.
     static func first(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int? {
         guard let first = needle.first, let base = haystack.baseAddress, from >= 0 else { return nil }

@@ -119,9 +119,9 @@ enum HandoutLinks {
             return true
         }
         while index < bytes.count {
-            guard let open = ByteSearch.first([UInt8(ascii: "<")], in: bytes, from: index) else { break }
+            guard let open = ByteSearch.first(byte: UInt8(ascii: "<"), in: bytes, from: index) else { break }
             result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<open]))
-            guard let close = ByteSearch.first([UInt8(ascii: ">")], in: bytes, from: open) else {
+            guard let close = ByteSearch.first(byte: UInt8(ascii: ">"), in: bytes, from: open) else {
                 index = open
                 break
             }
