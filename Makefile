@@ -21,7 +21,7 @@ deps:
 
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	SWIFT=$(SWIFT) Scripts/swift-test.sh
 	$(MAKE) browser-test
 	$(MAKE) tsan
 	$(MAKE) fuzz

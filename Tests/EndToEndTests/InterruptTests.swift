@@ -28,8 +28,11 @@ import Testing
     final class Child {
         let pid: pid_t
         private(set) var status: Int32?
+        /// Where the child's standard error goes (a Thread Sanitizer report from the child lands there too).
+        let errorLog: URL
 
         init(_ binary: URL, _ arguments: [String]) throws {
+            errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("careers-child-\(UUID().uuidString).log")
             var attributes = posix_spawnattr_t()
             posix_spawnattr_init(&attributes)
             defer { posix_spawnattr_destroy(&attributes) }
@@ -46,7 +49,7 @@ import Testing
             posix_spawn_file_actions_init(&actions)
             defer { posix_spawn_file_actions_destroy(&actions) }
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 2, errorLog.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             let argv = ([binary.path] + arguments).map { strdup($0) } + [nil]
             defer { argv.forEach { free($0) } }
             var pid: pid_t = 0
@@ -69,6 +72,12 @@ import Testing
         }
 
         var exitedCleanly: Bool { wait() == 0 }
+        /// What the child wrote to standard error (read once it has ended), and the file removed.
+        func takeErrors() -> String {
+            wait()
+            defer { try? FileManager.default.removeItem(at: errorLog) }
+            return (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
+        }
         /// Whether it was stopped by SIGINT (WIFSIGNALED and WTERMSIG).
         var killedByInterrupt: Bool { wait() & 0x7f == SIGINT }
     }
@@ -96,14 +105,14 @@ import Testing
         func path(_ name: String) -> String { root.appendingPathComponent(name).path }
         for (name, seed) in [("Old", "1"), ("New", "2")] {
             let synth = try Self.run(binary, ["synth", "--roles", roles, "--out", path(name), "--seed", seed])
-            #expect(synth.exitedCleanly)
+            #expect(synth.exitedCleanly, "\(synth.takeErrors())")
         }
         func build(_ content: String) throws -> Child {
             try Self.run(
                 binary, ["build", "--content", path(content), "--templates", Repository.templates.path, "--output", path("Output")])
         }
         let first = try build("Old")
-        #expect(first.exitedCleanly)
+        #expect(first.exitedCleanly, "\(first.takeErrors())")
         let oldOutput = root.appendingPathComponent("OldOutput")
         try Self.copy(root.appendingPathComponent("Output"), to: oldOutput)
         let oldSite = try Self.site(oldOutput)
@@ -117,7 +126,7 @@ import Testing
             usleep(500)
         }
         let writing = Date().timeIntervalSince(try #require(writingStarted, "the staging folder was never seen"))
-        #expect(timed.exitedCleanly)
+        #expect(timed.exitedCleanly, "\(timed.takeErrors())")
         let newSite = try Self.site(root.appendingPathComponent("Output"))
         #expect(newSite != oldSite)
 
@@ -137,14 +146,16 @@ import Testing
             let state = try Self.site(root.appendingPathComponent("Output"))
             let outcome = state == oldSite ? "old" : state == newSite ? "new" : "MIXED"
             let signalled = process.killedByInterrupt
+            let errors = process.takeErrors()
             outcomes.append(
                 "\(afterStaging ? "writing+" : "")\(String(format: "%.3f", seconds))s: \(outcome)\(signalled ? "" : " (finished)")")
-            #expect(outcome != "MIXED", "SIGINT \(seconds) s \(afterStaging ? "after staging began" : "after start")")
-            #expect(signalled || (process.exitedCleanly && outcome == "new"))
+            let when = "SIGINT \(seconds) s \(afterStaging ? "after staging began" : "after start")"
+            #expect(outcome != "MIXED", "\(when); the build printed: \(errors)")
+            #expect(signalled || (process.exitedCleanly && outcome == "new"), "\(when): wait status \(process.wait()); \(errors)")
             let leftovers = try filesBelow(root.appendingPathComponent("Output")).keys.filter {
                 $0.contains(".careers-staging") || $0.contains("careers-tmp") || $0.contains(".staged")
             }
-            #expect(leftovers.isEmpty)
+            #expect(leftovers.isEmpty, "\(when); the build printed: \(errors)")
         }
         print(
             "Ctrl-C with \(roles) roles, \(oldSite.count) files, writing phase \(String(format: "%.2f", writing)) s: \(outcomes.joined(separator: "; "))"

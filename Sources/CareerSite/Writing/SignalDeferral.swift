@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -21,12 +22,14 @@ struct SignalDeferral: Sendable {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var depth = 0
     nonisolated(unsafe) private static var previous: [Int32: (@convention(c) (Int32) -> Void)?] = [:]
-    /// The signal that arrived while deferred, or 0; written only by the handler and by `end`.
-    nonisolated(unsafe) private static var pending: sig_atomic_t = 0
+    /// The signal that arrived while deferred, or 0; written only by the handler and by `end`. Atomic, because
+    /// the handler runs on whichever thread the kernel picks while render threads read it (a plain variable
+    /// here was a data race, which Thread Sanitizer reported in the interrupted `careers` process).
+    private static let pending = Atomic<Int32>(0)
 
     /// Whether a deferred signal has arrived.
-    static var interruptPending: Bool { pending != 0 }
-    var interrupted: Bool { Self.pending != 0 }
+    static var interruptPending: Bool { pending.load(ordering: .acquiring) != 0 }
+    var interrupted: Bool { Self.interruptPending }
 
     /// Starts deferring (nested and concurrent writes share one deferral).
     static func begin() -> SignalDeferral {
@@ -34,8 +37,10 @@ struct SignalDeferral: Sendable {
         defer { lock.unlock() }
         if depth == 0 {
             previous = [:]
+            // Initialised here, never first in the handler (lazy initialisation is not async-signal-safe).
+            pending.store(0, ordering: .releasing)
             for number in signals {
-                let old = signal(number) { number in SignalDeferral.pending = number }
+                let old = signal(number) { number in SignalDeferral.pending.store(number, ordering: .releasing) }
                 if unsafeBitCast(old, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
                     signal(number, SIG_IGN)
                 } else {
@@ -56,8 +61,7 @@ struct SignalDeferral: Sendable {
             return
         }
         for (number, old) in Self.previous { signal(number, old) }
-        let arrived = Self.pending
-        Self.pending = 0
+        let arrived = Self.pending.exchange(0, ordering: .acquiringAndReleasing)
         Self.lock.unlock()
         if arrived != 0 { raise(arrived) }
     }
