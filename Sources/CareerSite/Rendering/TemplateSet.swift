@@ -138,7 +138,7 @@ public struct TemplateSet: Sendable {
     func render(_ name: String, _ context: [String: Any]) -> String {
         // Only names outside sections are checked, and there only the top-level keys are in scope.
         seenKeys.add(context.keys, for: name)
-        return library.render(Self.pruned(context), withTemplate: name) ?? ""
+        return library.render(MustacheMap(Self.pruned(context)), withTemplate: name) ?? ""
     }
 
     /// Put on its own first line of every template, so Mustache itself escapes nothing: `prepared` has already
@@ -158,14 +158,15 @@ public struct TemplateSet: Sendable {
         return result
     }
 
-    /// One value made ready (see `pruned`); nil when it is empty and should be left out.
+    /// One value made ready (see `pruned`); nil when it is empty and should be left out. Text and maps are
+    /// wrapped in types the template library renders and searches without reflection (see `MustacheText`).
     private static func prepared(_ value: Any) -> Any? {
         switch value {
-        case let text as String: return text.isEmpty ? nil : HTML.escape(text)
-        case let raw as RawHTML: return raw.html.isEmpty ? nil : raw.html
-        case let nested as [String: Any]: return pruned(nested)
-        case let list as [[String: Any]]: return list.map(pruned)
-        case let list as [Any]: return list.map { prepared($0) ?? "" }
+        case let text as String: return text.isEmpty ? nil : MustacheText(HTML.escape(text))
+        case let raw as RawHTML: return raw.html.isEmpty ? nil : MustacheText(raw.html)
+        case let nested as [String: Any]: return MustacheMap(pruned(nested))
+        case let list as [[String: Any]]: return list.map { MustacheMap(pruned($0)) }
+        case let list as [Any]: return list.map { prepared($0) ?? MustacheText("") }
         default: return value
         }
     }
@@ -227,6 +228,26 @@ public struct TemplateSet: Sendable {
         default: return "\(error)"
         }
     }
+}
+
+/// Text ready for the page (escaped, or markup the generator made). The template library renders a plain
+/// `String` through `String(describing:)` and looks names up in it by reflection (`Mirror`) when it is the
+/// current object of a section; this type gives it the text directly and has no names, which is the same output
+/// for much less work.
+struct MustacheText: MustacheCustomRenderable, MustacheParent {
+    let text: String
+    init(_ text: String) { self.text = text }
+    var renderText: String { text }
+    var isNull: Bool { false }
+    func child(named: String) -> Any? { nil }
+}
+
+/// A context map. The library's own support for `[String: Any]` goes through a conditional conformance, which
+/// costs a slow dynamic cast at every name lookup; a class that conforms directly is found much faster.
+final class MustacheMap: MustacheParent {
+    let values: [String: Any]
+    init(_ values: [String: Any]) { self.values = values }
+    func child(named name: String) -> Any? { values[name] }
 }
 
 /// Markup the generator made (rendered Markdown, an SVG map, a page inside the layout): it goes into the page as
