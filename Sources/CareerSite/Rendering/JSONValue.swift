@@ -26,99 +26,132 @@ indirect enum JSONValue: Sendable {
     /// - Parameter asciiOnly: also escape every non-ASCII character as `\uXXXX` (surrogate pairs above
     ///   U+FFFF), so the text reads the same whatever character encoding it is decoded with.
     func compact(asciiOnly: Bool = false) -> String {
-        var output = ""
+        var output: [UInt8] = []
         write(to: &output, indent: nil, depth: 0, asciiOnly: asciiOnly)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// The value over several lines, indented by `indent` spaces per level, with `": "` after keys, and
     /// `[]` / `{}` for empty containers. No trailing newline.
     func pretty(indent: Int = 2, asciiOnly: Bool = false) -> String {
-        var output = ""
-        write(to: &output, indent: String(repeating: " ", count: max(indent, 0)), depth: 0, asciiOnly: asciiOnly)
-        return output
+        var output: [UInt8] = []
+        write(to: &output, indent: max(indent, 0), depth: 0, asciiOnly: asciiOnly)
+        return String(decoding: output, as: UTF8.self)
     }
 
-    private func write(to output: inout String, indent: String?, depth: Int, asciiOnly: Bool) {
+    /// Written as UTF-8 bytes: appending to a byte array costs far less than appending to a `String`.
+    private func write(to output: inout [UInt8], indent: Int?, depth: Int, asciiOnly: Bool) {
         switch self {
-        case .null: output += "null"
-        case .bool(let value): output += value ? "true" : "false"
-        case .int(let value): output += String(value)
-        case .string(let text): output += Self.quote(text, asciiOnly: asciiOnly)
+        case .null: output += "null".utf8
+        case .bool(let value): output += (value ? "true" : "false").utf8
+        case .int(let value): output += String(value).utf8
+        case .string(let text): Self.quote(text, asciiOnly: asciiOnly, into: &output)
         case .array(let items):
             guard !items.isEmpty else {
-                output += "[]"
+                output += "[]".utf8
                 return
             }
-            output += "["
+            output.append(UInt8(ascii: "["))
             for (offset, item) in items.enumerated() {
-                if offset > 0 { output += "," }
+                if offset > 0 { output.append(UInt8(ascii: ",")) }
                 Self.newline(&output, indent: indent, depth: depth + 1)
                 item.write(to: &output, indent: indent, depth: depth + 1, asciiOnly: asciiOnly)
             }
             Self.newline(&output, indent: indent, depth: depth)
-            output += "]"
+            output.append(UInt8(ascii: "]"))
         case .object(let members):
             guard !members.isEmpty else {
-                output += "{}"
+                output += "{}".utf8
                 return
             }
-            output += "{"
+            output.append(UInt8(ascii: "{"))
             for (offset, member) in members.enumerated() {
-                if offset > 0 { output += "," }
+                if offset > 0 { output.append(UInt8(ascii: ",")) }
                 Self.newline(&output, indent: indent, depth: depth + 1)
-                output += Self.quote(member.key, asciiOnly: asciiOnly)
-                output += indent == nil ? ":" : ": "
+                Self.quote(member.key, asciiOnly: asciiOnly, into: &output)
+                output += (indent == nil ? ":" : ": ").utf8
                 member.value.write(to: &output, indent: indent, depth: depth + 1, asciiOnly: asciiOnly)
             }
             Self.newline(&output, indent: indent, depth: depth)
-            output += "}"
+            output.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func newline(_ output: inout String, indent: String?, depth: Int) {
+    private static func newline(_ output: inout [UInt8], indent: Int?, depth: Int) {
         guard let indent else { return }
-        output += "\n"
-        for _ in 0..<depth { output += indent }
+        output.append(UInt8(ascii: "\n"))
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * depth))
     }
 
     /// `text` as a JSON string literal, with the escaping described on the type.
     static func quote(_ text: String, asciiOnly: Bool = false) -> String {
-        var result = "\""
-        result.reserveCapacity(text.utf8.count + 2)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "\u{08}": result += "\\b"
-            case "\u{0C}": result += "\\f"
-            case "<", ">", "&", "\u{2028}", "\u{2029}": result += unicodeEscape(scalar.value)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    result += unicodeEscape(scalar.value)
-                } else if asciiOnly && !scalar.isASCII {
-                    if scalar.value > 0xFFFF {
-                        let value = scalar.value - 0x10000
-                        result += unicodeEscape(0xD800 + (value >> 10))
-                        result += unicodeEscape(0xDC00 + (value & 0x3FF))
-                    } else {
-                        result += unicodeEscape(scalar.value)
-                    }
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
+        var output: [UInt8] = []
+        quote(text, asciiOnly: asciiOnly, into: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The same, appended to `output`. Runs of bytes that need no escape are copied at once; only the ASCII
+    /// bytes named on the type and, for `asciiOnly` or U+2028/U+2029, non-ASCII scalars are looked at.
+    static func quote(_ text: String, asciiOnly: Bool, into output: inout [UInt8]) {
+        output.reserveCapacity(output.count + text.utf8.count + 2)
+        output.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            var runStart = 0
+            var index = 0
+            func flush(to end: Int) {
+                if end > runStart { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end])) }
             }
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    let escape: [UInt8]? =
+                        switch byte {
+                        case UInt8(ascii: "\""): Array("\\\"".utf8)
+                        case UInt8(ascii: "\\"): Array("\\\\".utf8)
+                        case 0x0A: Array("\\n".utf8)
+                        case 0x0D: Array("\\r".utf8)
+                        case 0x09: Array("\\t".utf8)
+                        case 0x08: Array("\\b".utf8)
+                        case 0x0C: Array("\\f".utf8)
+                        case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), 0x7F, 0x00..<0x20: unicodeEscape(UInt32(byte))
+                        default: nil
+                        }
+                    if let escape {
+                        flush(to: index)
+                        output += escape
+                        runStart = index + 1
+                    }
+                    index += 1
+                    continue
+                }
+                // A non-ASCII scalar: its length from the lead byte (the text is valid UTF-8).
+                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                var value = UInt32(byte) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
+                for offset in 1..<length where index + offset < bytes.count {
+                    value = value << 6 | UInt32(bytes[index + offset] & 0x3F)
+                }
+                if value == 0x2028 || value == 0x2029 || asciiOnly {
+                    flush(to: index)
+                    if value > 0xFFFF {
+                        let rest = value - 0x10000
+                        output += unicodeEscape(0xD800 + (rest >> 10))
+                        output += unicodeEscape(0xDC00 + (rest & 0x3FF))
+                    } else {
+                        output += unicodeEscape(value)
+                    }
+                    runStart = index + length
+                }
+                index += length
+            }
+            flush(to: bytes.count)
         }
-        result += "\""
-        return result
+        output.append(UInt8(ascii: "\""))
     }
 
     /// `\u` and four lower-case hex digits.
-    private static func unicodeEscape(_ value: UInt32) -> String {
-        let hex = String(value, radix: 16)
-        return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    private static func unicodeEscape(_ value: UInt32) -> [UInt8] {
+        let digits = Array("0123456789abcdef".utf8)
+        return [UInt8(ascii: "\\"), UInt8(ascii: "u")] + [12, 8, 4, 0].map { digits[Int((value >> $0) & 0xF)] }
     }
 }
