@@ -209,14 +209,30 @@ public enum SiteBuilder {
         var diagnostics: [Diagnostic] = []
         var templates: TemplateSet?
         var clock = PhaseClock()
-        do {
-            templates = try TemplateSet.load(from: options.templates, displayRoot: options.templatesName)
-        } catch {
-            diagnostics += error.diagnostics
+        // The templates and the content do not depend on each other: one is read while the other is.
+        let steps = ConcurrentResults<LoadStep>(count: 2)
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            if index == 0 {
+                steps.set(
+                    0,
+                    .templates(
+                        Result { () throws(DiagnosticsError) in
+                            try TemplateSet.load(from: options.templates, displayRoot: options.templatesName)
+                        }))
+            } else {
+                steps.set(1, .content(ContentLoader(root: options.content, displayRoot: options.contentName).load()))
+            }
         }
-        clock.lap("  templates")
-        let content = ContentLoader(root: options.content, displayRoot: options.contentName).load()
-        clock.lap("  read and parse content")
+        var loaded: LoadedContent?
+        for step in steps.values {
+            switch step {
+            case .templates(.success(let set)): templates = set
+            case .templates(.failure(let error)): diagnostics += error.diagnostics
+            case .content(let content): loaded = content
+            }
+        }
+        guard let content = loaded else { return (nil, templates, diagnostics) }
+        clock.lap("  templates, read and parse content")
         var builder = FrameworkBuilder(content: content)
         clock.lap("  render Markdown")
         let (framework, found) = builder.build()
@@ -235,6 +251,12 @@ public enum SiteBuilder {
         }
         return (framework, templates, diagnostics.sortedForDisplay())
     }
+}
+
+/// What each of the two parallel loading steps gave.
+private enum LoadStep: Sendable {
+    case templates(Result<TemplateSet, DiagnosticsError>)
+    case content(LoadedContent)
 }
 
 /// Prints how long each step of a build took, to standard error, when `CAREERS_TIMINGS` is set (for profiling;
