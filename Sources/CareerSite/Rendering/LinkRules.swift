@@ -15,10 +15,17 @@ enum LinkRules {
     ) -> MarkdownRenderer.Rewrite {
         let destination = link.destination
         if destination.isEmpty || destination.hasPrefix("#") { return .keep }
+        // Most links name an entry (`role:x`); no other rule can match those, so they skip the scheme checks.
+        let colon = destination.firstIndex(of: ":")
+        let kind = colon.flatMap { EntryKind(rawValue: String(destination[..<$0])) }
+        if let kind, let colon {
+            return entry(kind, destination[destination.index(after: colon)...], link: link, known: known, diagnostics: &diagnostics)
+        }
         let lowered = destination.lowercased()
         for scheme in ["https:", "http:", "mailto:", "tel:"] where lowered.hasPrefix(scheme) { return .keep }
         let unsafe = ["javascript:", "vbscript:", "data:", "file:"]
-        if let scheme = unsafe.first(where: { lowered.filter { !$0.isWhitespace }.hasPrefix($0) }) {
+        let compact = lowered.filter { !$0.isWhitespace }
+        if let scheme = unsafe.first(where: { compact.hasPrefix($0) }) {
             diagnostics.append(.warning("unsafe \(scheme) link removed", at: link.location))
             return .replace(with: "")
         }
@@ -36,22 +43,8 @@ enum LinkRules {
             }
             return .replace(with: placeholderScheme + "asset/" + destination.dropFirst("assets/".count))
         }
-        if let colon = destination.firstIndex(of: ":") {
+        if let colon {
             let prefix = String(destination[..<colon])
-            let rest = destination[destination.index(after: colon)...]
-            let id = String(rest.prefix { $0 != "#" })
-            let fragment = rest.dropFirst(id.count)
-            if let kind = EntryKind(rawValue: prefix) {
-                let ids = known[kind] ?? []
-                guard ids.contains(id) else {
-                    let hint = Suggestions.hint(for: id, in: ids.sorted())
-                    diagnostics.append(
-                        .error("unknown \(kind.rawValue) '\(id.prefix(80))' in link '\(destination.prefix(120))'\(hint)", at: link.location)
-                    )
-                    return .replace(with: "")
-                }
-                return .replace(with: placeholderScheme + kind.rawValue + "/" + id + fragment)
-            }
             if !prefix.isEmpty, prefix.allSatisfy({ $0.isLetter || $0 == "-" }) {
                 let kinds = EntryKind.allCases.map(\.rawValue)
                 let hint = Suggestions.hint(for: prefix, in: kinds)
@@ -67,5 +60,21 @@ enum LinkRules {
                 "unsupported link '\(destination.prefix(120))': relative links break between pages; link to entries as kind:id (for example role:district-nurse), to assets/<file>, or to a full https:// address",
                 at: link.location))
         return .replace(with: "")
+    }
+
+    /// A `kind:id[#fragment]` link: the entry must exist.
+    private static func entry(
+        _ kind: EntryKind, _ rest: Substring, link: MarkdownRenderer.Link, known: [EntryKind: Set<String>], diagnostics: inout [Diagnostic]
+    ) -> MarkdownRenderer.Rewrite {
+        let id = String(rest.prefix { $0 != "#" })
+        let fragment = rest.dropFirst(id.count)
+        let ids = known[kind] ?? []
+        guard ids.contains(id) else {
+            let hint = Suggestions.hint(for: id, in: ids.sorted())
+            diagnostics.append(
+                .error("unknown \(kind.rawValue) '\(id.prefix(80))' in link '\(link.destination.prefix(120))'\(hint)", at: link.location))
+            return .replace(with: "")
+        }
+        return .replace(with: placeholderScheme + kind.rawValue + "/" + id + fragment)
     }
 }
