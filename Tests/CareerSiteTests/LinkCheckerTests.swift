@@ -6,6 +6,13 @@ import Testing
 @Suite struct LinkCheckerTests {
     func file(_ path: String, _ html: String) -> OutputFile { OutputFile(path: path, contents: Data(html.utf8)) }
 
+    @Test func externalMeansAURLSchemeBeforeTheFirstColon() {
+        let external = ["https://x.org/", "mailto:a@b.c", "tel:+441", "x-careers:role/a", "svn+ssh://h", "a.b-c:rest", "é:x"]
+        let notExternal = ["roles/a.html", "../a.html#x:y", ":x", "", "a_b:c", "#top", "a/b:c", "a é:x", "no colon"]
+        #expect(external.filter { !LinkChecker.isExternal($0) } == [])
+        #expect(notExternal.filter { LinkChecker.isExternal($0) } == [])
+    }
+
     @Test func resolvingLinksPass() {
         let files = [
             file(

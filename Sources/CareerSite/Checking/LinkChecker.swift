@@ -156,6 +156,26 @@ enum LinkChecker {
     }
 
     static func isExternal(_ link: String) -> Bool {
+        // The usual case, an ASCII scheme or none, is decided on the bytes; Character's Unicode properties are
+        // looked up only when a non-ASCII byte comes before the first colon.
+        var length = 0
+        for byte in link.utf8 {
+            switch byte {
+            case UInt8(ascii: ":"): return length > 0
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."):
+                length += 1
+            case 0x80...: return isExternalScheme(link)
+            default:
+                // Any other ASCII byte before the colon (a slash among them) means there is no scheme; without a
+                // colon at all, there is none either.
+                return false
+            }
+        }
+        return false
+    }
+
+    private static func isExternalScheme(_ link: String) -> Bool {
         guard let colon = link.firstIndex(of: ":") else { return false }
         let scheme = link[..<colon]
         return !scheme.isEmpty && scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }

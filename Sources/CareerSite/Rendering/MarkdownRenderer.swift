@@ -33,7 +33,8 @@ enum MarkdownRenderer {
         guard let document = markdown.withCString({ cmark_parse_document($0, strlen($0), options) }) else { return "" }
         defer { cmark_node_free(document) }
 
-        let sourceLines = preciseLocations ? markdown.split(separator: "\n", omittingEmptySubsequences: false) : []
+        // Split into lines only when there is a link to position (many bodies have none).
+        var sourceLines: [Substring]?
         var claimed = Set<SourceLocation>()
         var cursors: [String: SearchCursor] = [:]
         var headingSlugs: [String] = []
@@ -50,8 +51,10 @@ enum MarkdownRenderer {
                 let destination = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
                 var linkLocation = location
                 if preciseLocations {
-                    linkLocation = position(
-                        of: destination, near: node, in: sourceLines, base: location, claimed: &claimed, cursors: &cursors)
+                    // On bytes: a line feed always ends a Character, so this splits exactly where Character splitting would.
+                    let lines = sourceLines ?? markdown.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
+                    sourceLines = lines
+                    linkLocation = position(of: destination, near: node, in: lines, base: location, claimed: &claimed, cursors: &cursors)
                 }
                 let link = Link(destination: destination, isImage: type == CMARK_NODE_IMAGE, location: linkLocation)
                 if case .replace(let replacement) = rewrite(link) {
