@@ -163,7 +163,7 @@ public enum SiteBuilder {
         let renderer = HandoutRenderer(framework: framework, templates: templates, contentAssets: contentAssets)
         let output: OutputFile
         if reference == "framework" {
-            output = OutputFile(path: HandoutRenderer.frameworkPath, contents: Data(renderer.renderFramework().utf8))
+            output = OutputFile(path: HandoutRenderer.frameworkPath, contents: renderer.renderFrameworkData())
         } else {
             let parts = reference.split(separator: ":", maxSplits: 1).map(String.init)
             let kinds = HandoutRenderer.kinds.map(\.rawValue)

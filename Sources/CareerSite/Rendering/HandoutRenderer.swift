@@ -41,7 +41,7 @@ struct HandoutRenderer: Sendable {
             framework.stages.map { EntryRef(.stage, $0.id.rawValue) } + framework.professions.map { EntryRef(.profession, $0.id.rawValue) }
             + framework.roles.map { EntryRef(.role, $0.id.rawValue) } + framework.routes.map { EntryRef(.route, $0.id.rawValue) }
         // The whole-framework handout is by far the largest, and a stage's lists all its roles.
-        var jobs = [OutputJob(path: Self.frameworkPath, cost: .large) { Data(renderFramework().utf8) }]
+        var jobs = [OutputJob(path: Self.frameworkPath, cost: .large) { renderFrameworkData() }]
         jobs += refs.map { ref in
             OutputJob(path: Self.path(ref.kind, id: ref.id), cost: ref.kind == .stage ? .large : .small) { render(ref)?.contents }
         }
@@ -70,13 +70,14 @@ struct HandoutRenderer: Sendable {
         default:
             return nil
         }
-        let finished = HandoutLinks.rewrite(html, from: sitePath, baseURL: framework.info.baseURL, images: imageData)
-        return OutputFile(path: Self.path(ref.kind, id: ref.id), contents: Data(finished.utf8))
+        let finished = HandoutLinks.rewriteToData(html, from: sitePath, baseURL: framework.info.baseURL, images: imageData)
+        return OutputFile(path: Self.path(ref.kind, id: ref.id), contents: finished)
     }
 
-    func renderFramework() -> String {
+    /// The whole-framework handout's bytes, made without a `String` copy of the (large) result.
+    func renderFrameworkData() -> Data {
         let html = PageContextBuilder(framework: framework, templates: templates, path: Self.frameworkPath).frameworkHandout()
-        return HandoutLinks.rewrite(html, from: Self.frameworkPath, baseURL: framework.info.baseURL, images: imageData)
+        return HandoutLinks.rewriteToData(html, from: Self.frameworkPath, baseURL: framework.info.baseURL, images: imageData)
     }
 
     /// Puts a handout's content inside `handout.mustache`, with the stylesheets inlined.
@@ -95,10 +96,11 @@ enum HandoutLinks {
     /// - `href` to a page of the site: absolute under `baseURL`, or the link is dropped and its text kept.
     /// - `href="#…"`: kept; other absolute URLs: the address is written out after the text, without a link.
     /// - `src` of an image in the site: inlined as a `data:` URI; any other `src` is dropped.
-    static func rewrite(_ html: String, from page: String, baseURL: String?, images: [String: Data]) -> String {
+    /// Returns the file's bytes: they are valid UTF-8 already, so no `String` copy of a (possibly large) handout
+    /// is made.
+    static func rewriteToData(_ html: String, from page: String, baseURL: String?, images: [String: Data]) -> Data {
         var html = html
-        let rewritten = html.withUTF8 { bytes in rewrite(bytes, from: page, baseURL: baseURL, images: images) }
-        return String(decoding: rewritten, as: UTF8.self)
+        return html.withUTF8 { bytes in Data(rewrite(bytes, from: page, baseURL: baseURL, images: images)) }
     }
 
     /// The same over UTF-8 bytes: text and the tags it leaves alone are copied as they are; only `<a>`,
