@@ -120,7 +120,7 @@ enum FrontMatterSplitter {
                 if body.utf8.last == 0x0A { body = body.dropLast() }
                 return .success(
                     SplitDocument(
-                        yaml: String(text[yamlStart..<yamlEnd]), yamlFirstLine: 2, body: body.isEmpty ? "" : body + "\n",
+                        yaml: String(text[yamlStart..<yamlEnd]), yamlFirstLine: 2, body: body.isEmpty ? "" : String(body) + "\n",
                         bodyFirstLine: line + 1))
             }
             guard let newline = bytes[lineStart...].firstIndex(of: 0x0A) else { break }

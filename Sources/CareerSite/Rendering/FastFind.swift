@@ -45,6 +45,12 @@ extension Substring {
         let pattern = Array(needle.utf8)
         guard let first = pattern.first else { return nil }
         let bytes = utf8
+        // Native strings keep their UTF-8 contiguous: search with memchr, then step to the match by byte offset.
+        if let found = bytes.withContiguousStorageIfAvailable({ ByteSearch.first(pattern, in: $0) }) {
+            guard let offset = found else { return nil }
+            let lower = bytes.index(bytes.startIndex, offsetBy: offset)
+            return lower..<bytes.index(lower, offsetBy: pattern.count)
+        }
         var start = bytes.startIndex
         while let candidate = bytes[start...].firstIndex(of: first) {
             var cursor = candidate

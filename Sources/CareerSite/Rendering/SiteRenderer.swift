@@ -160,7 +160,9 @@ enum HTML {
             byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\"")
                 || byte == UInt8(ascii: "'")
         }
-        guard text.utf8.contains(where: special) else { return text }
+        // Most values need no escaping: look at the contiguous bytes (a tight loop) before making anything.
+        let needsEscaping = text.utf8.withContiguousStorageIfAvailable { $0.contains(where: special) } ?? text.utf8.contains(where: special)
+        guard needsEscaping else { return text }
         var result: [UInt8] = []
         result.reserveCapacity(text.utf8.count + 16)
         for byte in text.utf8 {
