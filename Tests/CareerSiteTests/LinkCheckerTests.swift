@@ -73,14 +73,7 @@ import Testing
     @Test func aTemplateWithABrokenLinkFailsTheBuildAndWritesNothing() throws {
         let site = try TestSite()
         defer { site.remove() }
-        let templates = site.root.appendingPathComponent("Templates")
-        try FileManager.default.copyItem(at: TestSite.templates, to: templates)
-        let page = templates.appendingPathComponent("page.mustache")
-        try (String(contentsOf: page, encoding: .utf8) + "<a href=\"{{root}}missing.html\">x</a>\n").write(
-            to: page, atomically: true, encoding: .utf8)
-        var options = site.options
-        options.templates = templates
-        let report = SiteBuilder.build(options)
+        let report = SiteBuilder.build(try site.optionsWithABrokenTemplateLink())
         #expect(
             report.diagnostics.map(\.description) == ["error: pages/about.html: broken link '../missing.html': no such file in the site"])
         #expect(!FileManager.default.fileExists(atPath: site.output.path))

@@ -121,14 +121,7 @@ import Testing
         let before = try snapshot(site.output)
         try site.write("pages/about.md", "---\ntitle: About\n---\nChanged.\n")
         try site.write("pages/more.md", "---\ntitle: More\n---\nNew.\n")
-        let templates = site.root.appendingPathComponent("Templates")
-        try FileManager.default.copyItem(at: TestSite.templates, to: templates)
-        let page = templates.appendingPathComponent("page.mustache")
-        try (String(contentsOf: page, encoding: .utf8) + "<a href=\"{{root}}missing.html\">x</a>\n").write(
-            to: page, atomically: true, encoding: .utf8)
-        var options = site.options
-        options.templates = templates
-        let report = SiteBuilder.build(options)
+        let report = SiteBuilder.build(try site.optionsWithABrokenTemplateLink())
         #expect(!report.succeeded)
         #expect(report.diagnostics.contains { $0.description.contains("broken link '../missing.html'") })
         #expect(try snapshot(site.output) == before)

@@ -60,5 +60,18 @@ struct TestSite {
 
     func build() -> BuildReport { SiteBuilder.build(options) }
 
+    /// Options that build with a copy of the templates whose `page.mustache` ends with a link to a page that does
+    /// not exist, so the link check fails after every page has been rendered.
+    func optionsWithABrokenTemplateLink() throws -> BuildOptions {
+        let templates = root.appendingPathComponent("Templates")
+        try FileManager.default.copyItem(at: Self.templates, to: templates)
+        let page = templates.appendingPathComponent("page.mustache")
+        try (String(contentsOf: page, encoding: .utf8) + "<a href=\"{{root}}missing.html\">x</a>\n").write(
+            to: page, atomically: true, encoding: .utf8)
+        var options = options
+        options.templates = templates
+        return options
+    }
+
     func remove() { try? FileManager.default.removeItem(at: root) }
 }
