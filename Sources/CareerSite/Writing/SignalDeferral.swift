@@ -22,9 +22,9 @@ struct SignalDeferral: Sendable {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var depth = 0
     nonisolated(unsafe) private static var previous: [Int32: (@convention(c) (Int32) -> Void)?] = [:]
-    /// The signal that arrived while deferred, or 0; written only by the handler and by `end`. Atomic, because
-    /// the handler runs on whichever thread the kernel picks while render threads read it (a plain variable
-    /// here was a data race, which Thread Sanitizer reported in the interrupted `careers` process).
+    /// The signal that arrived while deferred, or 0; written by the handler, and cleared by `begin` and `end`.
+    /// Atomic, because the handler runs on whichever thread the kernel picks while render threads read it (a
+    /// plain variable here was a data race, which Thread Sanitizer reported in the interrupted `careers` process).
     private static let pending = Atomic<Int32>(0)
 
     /// Whether a deferred signal has arrived.
