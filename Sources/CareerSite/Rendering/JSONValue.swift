@@ -86,14 +86,16 @@ indirect enum JSONValue: Sendable {
     /// `text` as a JSON string literal, with the escaping described on the type.
     static func quote(_ text: String, asciiOnly: Bool = false) -> String {
         var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count + 2)
         quote(text, asciiOnly: asciiOnly, into: &output)
         return String(decoding: output, as: UTF8.self)
     }
 
     /// The same, appended to `output`. Runs of bytes that need no escape are copied at once; only the ASCII
     /// bytes named on the type and, for `asciiOnly` or U+2028/U+2029, non-ASCII scalars are looked at.
+    /// (No `reserveCapacity` here: on a shared buffer it would reallocate to the exact size for each string,
+    /// undoing the array's geometric growth.)
     static func quote(_ text: String, asciiOnly: Bool, into output: inout [UInt8]) {
-        output.reserveCapacity(output.count + text.utf8.count + 2)
         output.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in
