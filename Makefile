@@ -3,6 +3,9 @@
 SWIFT ?= swift
 CONFIG ?= release
 CAREERS = .build/$(CONFIG)/careers
+# Release builds link the Swift runtime and Foundation into the programs, so `careers` starts in about 8 ms
+# instead of 14 ms (dynamic loading and relocation); a no-op rebuild is mostly start-up.
+STATIC = $(if $(filter release,$(CONFIG)),--static-swift-stdlib)
 
 .PHONY: site serve test unit-test browser-test deps build format lint clean tsan fuzz
 
@@ -11,10 +14,12 @@ site: build
 
 # Builds, serves Output/ on http://127.0.0.1:8000/ and rebuilds on every change (PORT=… to change it).
 serve: build
+	@Scripts/ensure-build-deps.sh serve
+	$(SWIFT) build -c $(CONFIG) $(STATIC) --product careers-serve
 	$(CAREERS) serve --content Content --templates Templates --output Output --port $(or $(PORT),8000)
 
 build: deps
-	$(SWIFT) build -c $(CONFIG) --product careers
+	$(SWIFT) build -c $(CONFIG) $(STATIC) --product careers
 
 deps:
 	@Scripts/ensure-build-deps.sh

@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "careers", targets: ["careers"]),
+        .executable(name: "careers-serve", targets: ["careers-serve"]),
         .library(name: "CareerSite", targets: ["CareerSite"]),
     ],
     dependencies: [
@@ -34,6 +35,15 @@ let package = Package(
         ),
         .executableTarget(
             name: "careers",
+            dependencies: [
+                "CareerSite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The preview server, a program of its own so that careers does not link FlyingFox's HTTP stack
+        // (FoundationNetworking, libcurl and their libraries), whose loading slowed every command's start-up.
+        .executableTarget(
+            name: "careers-serve",
             dependencies: [
                 "CareerSite",
                 "CareerPreview",

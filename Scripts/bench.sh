@@ -92,7 +92,8 @@ fi
 
 log "building careers (release, scratch path $SCRATCH)"
 if [ -x Scripts/ensure-build-deps.sh ]; then Scripts/ensure-build-deps.sh; fi
-swift build --scratch-path "$SCRATCH" -c release --product careers >&2
+# Linked as `make site` links it (see STATIC in the Makefile).
+swift build --scratch-path "$SCRATCH" -c release --static-swift-stdlib --product careers >&2
 BIN="$ROOT/$SCRATCH/release/careers"
 TEMPLATES="$ROOT/Templates"
 

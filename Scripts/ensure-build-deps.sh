@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
 # Installs what building careers needs on a Debian machine that has only the Swift toolchain:
-# libcmark-dev (the CommonMark C library) and pkg-config. Does nothing when they are present.
+# libcmark-dev (the CommonMark C library) and pkg-config. With the argument `serve`, also libcurl4-openssl-dev:
+# the preview server (careers-serve) uses FoundationNetworking, which a release build links statically, and that
+# needs libcurl's link-time files. Does nothing when everything is present.
 set -euo pipefail
 
-if pkg-config --exists libcmark 2>/dev/null && [ -f /usr/include/cmark.h ]; then
+packages=()
+if ! pkg-config --exists libcmark 2>/dev/null || [ ! -f /usr/include/cmark.h ]; then
+  packages+=(libcmark-dev pkg-config)
+fi
+if [ "${1:-}" = serve ] && ! pkg-config --exists libcurl 2>/dev/null; then
+  packages+=(libcurl4-openssl-dev pkg-config)
+fi
+if [ ${#packages[@]} -eq 0 ]; then
   exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "error: libcmark-dev is missing and apt-get is not available; install libcmark (CommonMark C library) and pkg-config" >&2
+  echo "error: ${packages[*]} missing and apt-get is not available; install them (or their equivalents) first" >&2
   exit 1
 fi
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-echo "Installing libcmark-dev and pkg-config..."
+echo "Installing ${packages[*]}..."
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcmark-dev pkg-config >/dev/null
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null

@@ -27,6 +27,17 @@ public struct BuildOptions: Sendable {
         self.outputName = outputName ?? output.path
         self.projectRoot = projectRoot
     }
+
+    /// Options for folders given on the command line: each is named in messages as it was typed (less a trailing
+    /// `/`), and the project folder is the content folder's parent.
+    public init(contentPath: String, templatesPath: String, outputPath: String) {
+        func trimmed(_ path: String) -> String { path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path }
+        let content = URL(fileURLWithPath: contentPath)
+        self.init(
+            content: content, templates: URL(fileURLWithPath: templatesPath), output: URL(fileURLWithPath: outputPath),
+            contentName: trimmed(contentPath), templatesName: trimmed(templatesPath), outputName: trimmed(outputPath),
+            projectRoot: content.standardizedFileURL.deletingLastPathComponent())
+    }
 }
 
 /// The result of a build or check: the problems found and, for a build, what was written.

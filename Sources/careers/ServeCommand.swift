@@ -1,15 +1,24 @@
 import ArgumentParser
-import CareerPreview
 import CareerSite
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `careers serve` checks its options, then replaces this process with the `careers-serve` program next to it,
+/// which runs the preview server. Keeping the server in its own program keeps its HTTP stack (FoundationNetworking,
+/// libcurl and their libraries) out of every other command's start-up.
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Builds the site, serves it on 127.0.0.1 and rebuilds when content or templates change.",
         discussion: """
             Open pages reload after each successful rebuild. An edit that introduces an error prints the \
             diagnostics here and shows them over the page in the browser, while the last good site stays \
-            served. Press Ctrl-C to stop.
+            served. Press Ctrl-C to stop. The server is the careers-serve program, which must be next to \
+            careers (make serve builds both).
             """
     )
 
@@ -21,40 +30,36 @@ struct Serve: ParsableCommand {
     @Option(name: .long, help: "The port to listen on (0 picks a free one).")
     var port: UInt16 = 8000
 
+    static let helperName = "careers-serve"
+
     func run() throws {
-        let server = try PreviewServer(options: folders.buildOptions(output: output), port: port) { line in
-            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        guard let helper = Self.helper() else {
+            let folder = Self.ownFolder()?.path ?? "the folder of careers"
+            FileHandle.standardError.write(
+                Data(
+                    ("error: careers serve needs the \(Self.helperName) program in \(folder); `make serve` builds it, "
+                        + "as does `swift build --product \(Self.helperName)` with the options careers was built with.\n").utf8))
+            throw ExitCode(1)
         }
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let stopper = { (source: DispatchSourceSignal) in
-            source.setEventHandler {
-                print("\nStopping.")
-                Task {
-                    await server.stop()
-                    SiteWriting.holdForExit()  // never stop half-way through replacing the site's files
-                    Foundation.exit(0)
-                }
-            }
-            source.resume()
-        }
-        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .main)
-        let terminate = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .main)
-        stopper(interrupt)
-        stopper(terminate)
-        Task {
-            do {
-                async let running: Void = server.run()
-                let actual = try await server.waitUntilListening()
-                let message =
-                    "Serving \(output)/ at http://127.0.0.1:\(actual)/, watching \(folders.content)/ and \(folders.templates)/. Ctrl-C stops.\n"
-                FileHandle.standardOutput.write(Data(message.utf8))
-                try await running
-            } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                Foundation.exit(1)
-            }
-        }
-        withExtendedLifetime((interrupt, terminate)) { dispatchMain() }
+        let arguments = [
+            helper.path, "--content", folders.content, "--templates", folders.templates, "--output", output, "--port", String(port),
+        ]
+        let argv = arguments.map { strdup($0) } + [nil]
+        execv(helper.path, argv)
+        // execv returns only when it failed.
+        let reason = String(cString: strerror(errno))
+        argv.forEach { free($0) }
+        FileHandle.standardError.write(Data("error: could not start \(helper.path): \(reason)\n".utf8))
+        throw ExitCode(1)
+    }
+
+    /// The folder this program is in, with symbolic links resolved (so a linked `careers` finds its real neighbour).
+    static func ownFolder() -> URL? {
+        Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent()
+    }
+
+    static func helper() -> URL? {
+        guard let url = ownFolder()?.appendingPathComponent(helperName), access(url.path, X_OK) == 0 else { return nil }
+        return url
     }
 }

@@ -25,15 +25,7 @@ struct FolderOptions: ParsableArguments {
     var templates = "Templates"
 
     func buildOptions(output: String) -> BuildOptions {
-        let contentURL = URL(fileURLWithPath: content)
-        return BuildOptions(
-            content: contentURL, templates: URL(fileURLWithPath: templates), output: URL(fileURLWithPath: output),
-            contentName: trimmed(content), templatesName: trimmed(templates), outputName: trimmed(output),
-            projectRoot: contentURL.standardizedFileURL.deletingLastPathComponent())
-    }
-
-    private func trimmed(_ path: String) -> String {
-        path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        BuildOptions(contentPath: content, templatesPath: templates, outputPath: output)
     }
 }
 

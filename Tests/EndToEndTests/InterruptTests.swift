@@ -31,8 +31,13 @@ import Testing
         /// Where the child's standard error goes (a Thread Sanitizer report from the child lands there too).
         let errorLog: URL
 
-        init(_ binary: URL, _ arguments: [String]) throws {
+        /// Where the child's standard output goes, when it is kept (otherwise /dev/null).
+        let outputLog: URL?
+
+        init(_ binary: URL, _ arguments: [String], keepOutput: Bool = false) throws {
             errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("careers-child-\(UUID().uuidString).log")
+            outputLog =
+                keepOutput ? FileManager.default.temporaryDirectory.appendingPathComponent("careers-child-\(UUID().uuidString).out") : nil
             var attributes = posix_spawnattr_t()
             posix_spawnattr_init(&attributes)
             defer { posix_spawnattr_destroy(&attributes) }
@@ -48,7 +53,7 @@ import Testing
             var actions = posix_spawn_file_actions_t()
             posix_spawn_file_actions_init(&actions)
             defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, outputLog?.path ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             posix_spawn_file_actions_addopen(&actions, 2, errorLog.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             let argv = ([binary.path] + arguments).map { strdup($0) } + [nil]
             defer { argv.forEach { free($0) } }
@@ -77,6 +82,15 @@ import Testing
             wait()
             defer { try? FileManager.default.removeItem(at: errorLog) }
             return (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
+        }
+        deinit {
+            if let outputLog { try? FileManager.default.removeItem(at: outputLog) }
+        }
+
+        /// What the child has written to standard output so far (empty when it is not kept).
+        var output: String {
+            guard let outputLog else { return "" }
+            return (try? String(contentsOf: outputLog, encoding: .utf8)) ?? ""
         }
         /// Whether it was stopped by SIGINT (WIFSIGNALED and WTERMSIG).
         var killedByInterrupt: Bool { wait() & 0x7f == SIGINT }
