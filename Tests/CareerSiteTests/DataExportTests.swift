@@ -277,6 +277,9 @@ import Testing
         #expect(DataExport.csvField("two\nlines") == "\"two\nlines\"")
         #expect(DataExport.csvField("two\r\nlines") == "\"two\r\nlines\"")
         #expect(DataExport.csvField("") == "")
+        // A quote with a combining mark after it is one Character; its quote is still doubled.
+        #expect(DataExport.csvField("a\"\u{301}b") == "\"a\"\"\u{301}b\"")
+        #expect(DataExport.csvField("café, \"naïve\"") == "\"café, \"\"naïve\"\"\"")
 
         let title = "Nurse, \"senior\"\nnight shifts"
         let csv = DataExport.csv(for: ExportFixtures.tiny(roleTitle: title, capabilityTitle: "Assess, plan"))

@@ -13,6 +13,37 @@ import Testing
         #expect(notExternal.filter { LinkChecker.isExternal($0) } == [])
     }
 
+    @Test func relativeLinksResolveAgainstThePagePath() {
+        let cases: [(String, String, String?)] = [
+            ("a.html", "roles/x.html", "roles/a.html"),
+            ("../index.html", "roles/x.html", "index.html"),
+            ("./b/../c.html", "x.html", "c.html"),
+            ("a//b.html", "roles/x.html", "roles/a/b.html"),
+            ("../../up.html", "roles/x.html", nil),
+            ("/root.html", "x.html", nil),
+            ("caf%C3%A9.html", "x.html", "café.html"),
+            ("100%.html", "x.html", "100%.html"),  // not valid percent-encoding: kept as written
+            ("café.html", "roles/x.html", "roles/café.html"),
+        ]
+        for (link, page, expected) in cases {
+            #expect(LinkChecker.resolve(link, from: page) == expected, "\(link) from \(page)")
+        }
+    }
+
+    @Test func splittingOnASCIIBytesMatchesSplittingOnCharacters() {
+        for text in ["", "/", "a/b", "/a//b/", "roles/x.html", "é/ü/", "a?b?c", "x\u{301}/y"] {
+            let bytes = text.components(separatedByASCII: UInt8(ascii: "/")).map(String.init)
+            #expect(bytes == text.split(separator: "/", omittingEmptySubsequences: false).map(String.init), "\(text)")
+        }
+        #expect("a?b?c".components(separatedByASCII: UInt8(ascii: "?"), maxSplits: 1) == ["a", "b?c"])
+        // A slash with a combining mark after it is one Character, but still a separator in a URL path.
+        #expect("a/\u{301}b".components(separatedByASCII: UInt8(ascii: "/")) == ["a", "\u{301}b"])
+        #expect("a/\u{301}b".split(separator: "/", omittingEmptySubsequences: false).count == 1)
+        let text = "ab\"\u{301}cd"
+        #expect(text.firstIndex(ofASCII: UInt8(ascii: "\"")).map { text[..<$0] } == "ab")
+        #expect(text.firstIndex(of: "\"") == nil)
+    }
+
     @Test func resolvingLinksPass() {
         let files = [
             file(

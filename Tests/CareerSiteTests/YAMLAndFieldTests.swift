@@ -57,6 +57,18 @@ import Testing
         return FieldReader(root: root, path: "x.md", kind: "stage", knownKeys: keys, frontMatterLine: 2)
     }
 
+    @Test func textIsTrimmedOfWhiteSpaceAndLineBreaksAtBothEnds() {
+        let cases: [(String, String)] = [
+            ("plain", "plain"), (" padded\t", "padded"), ("\nline\r\n", "line"), ("", ""), ("  ", ""),
+            ("\u{A0}no-break\u{2003}", "no-break"), ("\u{85}next line", "next line"), ("é", "é"), ("a b", "a b"),
+            ("\u{0B}\u{0C}x", "x"), ("x\u{301}", "x\u{301}"),
+        ]
+        for (text, expected) in cases {
+            #expect(FieldReader.trimmed(text) == expected, "\(text.debugDescription)")
+            #expect(FieldReader.trimmed(text) == text.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+
     @Test func plainScalarsAreTakenExactlyAsWritten() throws {
         for (written, expected) in [("No", "No"), ("1.10", "1.10"), ("2", "2"), ("yes", "yes"), ("~x", "~x"), ("2026-01-01", "2026-01-01")]
         {

@@ -182,19 +182,20 @@ enum LinkChecker {
             && !scheme.contains("/")
     }
 
+    /// A link's path (before any `?` or `#`) and its fragment (after the first `#`), split on bytes.
     private static func split(_ link: String) -> (String, String?) {
-        let withoutQuery = link.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let hash = link.firstIndex(of: "#") else { return (String(withoutQuery[0]), nil) }
-        let path = String(link[..<hash]).split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-        return (path, String(link[link.index(after: hash)...]))
+        let hash = link.firstIndex(ofASCII: UInt8(ascii: "#"))
+        let beforeHash = link[..<(hash ?? link.endIndex)]
+        let path = String(beforeHash[..<(beforeHash.firstIndex(ofASCII: UInt8(ascii: "?")) ?? beforeHash.endIndex)])
+        return (path, hash.map { String(link[link.utf8.index(after: $0)...]) })
     }
 
     /// Resolves a relative URL against a page path; nil when it climbs above the site root.
     static func resolve(_ relative: String, from page: String) -> String? {
         if relative.hasPrefix("/") { return nil }
-        var parts = page.split(separator: "/").map(String.init)
+        var parts = page.components(separatedByASCII: UInt8(ascii: "/")).filter { !$0.isEmpty }.map(String.init)
         parts.removeLast()
-        for component in relative.split(separator: "/", omittingEmptySubsequences: false) {
+        for component in relative.components(separatedByASCII: UInt8(ascii: "/")) {
             switch component {
             case ".", "": continue
             case "..":
@@ -235,6 +236,8 @@ enum LinkChecker {
     }
 
     private static func percentDecoded(_ text: String) -> String {
-        text.removingPercentEncoding ?? text
+        // Foundation's decoding is slow, and text without a `%` decodes to itself.
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
+        return text.removingPercentEncoding ?? text
     }
 }

@@ -47,7 +47,9 @@ enum YAMLReader {
     static func parse(_ yaml: String, path: String, firstLine: Int) -> Result<YAMLNode?, Diagnostic> {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            // The encoding is given because its default reads the whole process environment (for a Yams debug
+            // override) at every call: 2 % of a build's instructions, for the same answer each time.
+            root = try Yams.compose(yaml: yaml, .default, .default, .utf8)
         } catch let error as YamlError {
             return .failure(diagnostic(for: error, path: path, firstLine: firstLine))
         } catch {

@@ -161,12 +161,18 @@ enum DataExport {
         if let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
             value = "'" + value
         }
-        guard value.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }) else { return value }
-        var quoted = "\""
-        for character in value {
-            quoted.append(character)
-            if character == "\"" { quoted.append("\"") }
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 13 || $0 == 10 }) else {
+            return value
         }
-        return quoted + "\""
+        // Byte by byte, so every quote is doubled, even one that a combining mark follows (as one Character,
+        // that pair is not equal to "\"", and was once left single, which ended the field early).
+        var quoted: [UInt8] = [UInt8(ascii: "\"")]
+        quoted.reserveCapacity(value.utf8.count + 8)
+        for byte in value.utf8 {
+            quoted.append(byte)
+            if byte == UInt8(ascii: "\"") { quoted.append(byte) }
+        }
+        quoted.append(UInt8(ascii: "\""))
+        return String(decoding: quoted, as: UTF8.self)
     }
 }

@@ -72,3 +72,29 @@ extension Substring {
 extension String {
     func fastRange(of needle: String) -> Range<Index>? { self[...].fastRange(of: needle) }
 }
+
+extension StringProtocol {
+    /// The first occurrence of an ASCII byte, found in the UTF-8 bytes. Unlike `firstIndex(of:)` with a
+    /// `Character`, it compares no grapheme clusters, and it finds the byte even when a combining mark follows it,
+    /// which is what markup and URL syntax mean by that character.
+    func firstIndex(ofASCII byte: UInt8) -> Index? {
+        utf8.firstIndex(of: byte)
+    }
+
+    /// The text between each ASCII `separator` byte, as `split(separator:omittingEmptySubsequences: false)` gives
+    /// it but found in the UTF-8 bytes (see `firstIndex(ofASCII:)`).
+    func components(separatedByASCII separator: UInt8, maxSplits: Int = .max) -> [SubSequence] {
+        var parts: [SubSequence] = []
+        var start = startIndex
+        var index = utf8.startIndex
+        while index < utf8.endIndex, parts.count < maxSplits {
+            if utf8[index] == separator {
+                parts.append(self[start..<index])
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        parts.append(self[start...])
+        return parts
+    }
+}

@@ -207,14 +207,14 @@ enum HandoutLinks {
     static func attribute(_ name: String, in tag: String) -> String? {
         guard let range = tag.fastRange(of: " \(name)=\"") else { return nil }
         let after = tag[range.upperBound...]
-        guard let end = after.firstIndex(of: "\"") else { return nil }
+        guard let end = after.firstIndex(ofASCII: UInt8(ascii: "\"")) else { return nil }
         return LinkChecker.decodeEntities(String(after[..<end]))
     }
 
     private static func replacing(attribute name: String, in tag: String, with value: String) -> String {
         guard let range = tag.fastRange(of: " \(name)=\"") else { return tag }
         let after = tag[range.upperBound...]
-        guard let end = after.firstIndex(of: "\"") else { return tag }
+        guard let end = after.firstIndex(ofASCII: UInt8(ascii: "\"")) else { return tag }
         return String(tag[..<range.upperBound]) + HTML.escape(value) + String(tag[end...])
     }
 }

@@ -134,11 +134,11 @@ public struct TemplateSet: Sendable {
 
     /// Renders a named template with a context of dictionaries, arrays, strings, numbers and booleans.
     ///
-    /// Empty strings are removed first, so `{{#field}}…{{/field}}` shows only when the field has text.
+    /// Empty strings count as absent (see `prepared`), so `{{#field}}…{{/field}}` shows only when the field has text.
     func render(_ name: String, _ context: [String: Any]) -> String {
         // Only names outside sections are checked, and there only the top-level keys are in scope.
         seenKeys.add(context.keys, for: name)
-        return library.render(MustacheMap(Self.pruned(context)), withTemplate: name) ?? ""
+        return library.render(MustacheMap(context), withTemplate: name) ?? ""
     }
 
     /// Put on its own first line of every template, so Mustache itself escapes nothing: `prepared` has already
@@ -147,25 +147,16 @@ public struct TemplateSet: Sendable {
     /// standalone, so it leaves no trace in the output; diagnostics subtract it from line numbers.
     static let textPragma = "{{% CONTENT_TYPE: TEXT}}\n"
 
-    /// The context ready for the template library: text values HTML-escaped, `RawHTML` values unwrapped, and
-    /// empty ones of either removed, at any depth.
-    static func pruned(_ context: [String: Any]) -> [String: Any] {
-        var result: [String: Any] = [:]
-        result.reserveCapacity(context.count)
-        for (key, value) in context {
-            if let prepared = prepared(value) { result[key] = prepared }
-        }
-        return result
-    }
-
-    /// One value made ready (see `pruned`); nil when it is empty and should be left out. Text and maps are
-    /// wrapped in types the template library renders and searches without reflection (see `MustacheText`).
-    private static func prepared(_ value: Any) -> Any? {
+    /// One context value made ready for the template library, when a template looks it up: text HTML-escaped,
+    /// `RawHTML` unwrapped, maps and lists wrapped in types the library searches without reflection (see
+    /// `MustacheText`). Nil for empty text of either kind, so `{{#field}}…{{/field}}` shows only when the field
+    /// has text, exactly as if the key were absent.
+    static func prepared(_ value: Any) -> Any? {
         switch value {
         case let text as String: return text.isEmpty ? nil : MustacheText(HTML.escape(text))
         case let raw as RawHTML: return raw.html.isEmpty ? nil : MustacheText(raw.html)
-        case let nested as [String: Any]: return MustacheMap(pruned(nested))
-        case let list as [[String: Any]]: return list.map { MustacheMap(pruned($0)) }
+        case let nested as [String: Any]: return MustacheMap(nested)
+        case let list as [[String: Any]]: return list.map(MustacheMap.init)
         case let list as [Any]: return list.map { prepared($0) ?? MustacheText("") }
         default: return value
         }
@@ -243,11 +234,13 @@ struct MustacheText: MustacheCustomRenderable, MustacheParent {
 }
 
 /// A context map. The library's own support for `[String: Any]` goes through a conditional conformance, which
-/// costs a slow dynamic cast at every name lookup; a class that conforms directly is found much faster.
+/// costs a slow dynamic cast at every name lookup; a class that conforms directly is found much faster. Values
+/// are made ready (`TemplateSet.prepared`) only when a template looks them up, so the many a template never uses
+/// are neither escaped nor copied into a new map.
 final class MustacheMap: MustacheParent {
     let values: [String: Any]
     init(_ values: [String: Any]) { self.values = values }
-    func child(named name: String) -> Any? { values[name] }
+    func child(named name: String) -> Any? { values[name].flatMap(TemplateSet.prepared) }
 }
 
 /// Markup the generator made (rendered Markdown, an SVG map, a page inside the layout): it goes into the page as
