@@ -35,6 +35,15 @@ import Testing
             return
         }
         #expect(diagnostic.message == "duplicate key 'title' in front matter")
+        #expect(diagnostic.location == SourceLocation(path: "x.md", line: 2, column: 1))
+        // Keys are text: the same text is a duplicate however it is quoted or tagged.
+        for yaml in ["order: 1\n\"order\": 2", "'1': a\n1: b", "!!int 1: a\n1: b", "!!str a: x\nb: y\na: z"] {
+            guard case .failure(let diagnostic) = YAMLReader.parse(yaml, path: "x.md", firstLine: 2) else {
+                Issue.record("expected a duplicate-key error for \(yaml.debugDescription)")
+                continue
+            }
+            #expect(diagnostic.message.hasPrefix("duplicate key '"), "\(yaml.debugDescription)")
+        }
     }
 
     @Test func aliasExpansionIsBounded() {

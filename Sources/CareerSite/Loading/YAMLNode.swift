@@ -47,9 +47,11 @@ enum YAMLReader {
     static func parse(_ yaml: String, path: String, firstLine: Int) -> Result<YAMLNode?, Diagnostic> {
         let root: Node?
         do {
-            // The encoding is given because its default reads the whole process environment (for a Yams debug
-            // override) at every call: 2 % of a build's instructions, for the same answer each time.
-            root = try Yams.compose(yaml: yaml, .default, .default, .utf8)
+            // Front matter is read as text (`FieldReader` decides what is a number), so no tags are resolved: the
+            // default resolver runs regular expressions on every key, only for Yams' duplicate-key check, where
+            // equal text already means equal keys (the converter checks that too). The encoding is given because
+            // its default reads the whole process environment at every call (a Yams debug override).
+            root = try Yams.compose(yaml: yaml, .basic, .default, .utf8)
         } catch let error as YamlError {
             return .failure(diagnostic(for: error, path: path, firstLine: firstLine))
         } catch {
@@ -96,9 +98,14 @@ enum YAMLReader {
                 return .sequence(items, location(sequence.mark))
             case .mapping(let mapping):
                 var entries: [YAMLEntry] = []
+                var keys = Set<String>()
                 for (key, value) in mapping {
                     guard case .scalar(let keyScalar) = key else {
                         throw Diagnostic.error("a key must be a plain name", at: location(key.mark))
+                    }
+                    // Yams reports duplicates first; this catches the same text under different explicit tags.
+                    guard keys.insert(keyScalar.string).inserted else {
+                        throw Diagnostic.error("duplicate key '\(keyScalar.string)' in front matter", at: location(keyScalar.mark))
                     }
                     entries.append(
                         YAMLEntry(

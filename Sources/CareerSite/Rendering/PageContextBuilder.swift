@@ -88,11 +88,12 @@ struct PageContextBuilder {
         } else if let kind = handoutKind(template) {
             context["handout_href"] = href(HandoutRenderer.path(kind, id: String(path.split(separator: "/").last?.dropLast(5) ?? "")))
         }
-        let content = templates.render(template, context.merging(common(section: section)) { current, _ in current })
+        let shared = common(section: section)
+        let content = templates.render(template, context.merging(shared) { current, _ in current })
         if handout {
             return HandoutRenderer.wrap(content, title: title, description: description, common: commonContext(), templates: templates)
         }
-        var layout = common(section: section)
+        var layout = shared
         layout["title"] = title
         layout["page_title"] = title == siteName ? title : "\(title) – \(siteName)"
         if let description { layout["description"] = description }

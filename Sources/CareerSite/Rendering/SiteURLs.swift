@@ -28,7 +28,9 @@ enum SiteURLs {
 
     /// `../` repeated once per folder in `page`, so hrefs from that page reach the site root.
     static func rootPrefix(from page: String) -> String {
-        String(repeating: "../", count: page.utf8.filter { $0 == UInt8(ascii: "/") }.count)
+        var depth = 0
+        for byte in page.utf8 where byte == UInt8(ascii: "/") { depth += 1 }
+        return depth == 0 ? "" : String(repeating: "../", count: depth)
     }
 
     /// The href from `page` to `target` (both site-root-relative paths).
