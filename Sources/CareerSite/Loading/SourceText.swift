@@ -117,7 +117,8 @@ enum FrontMatterSplitter {
                 // The YAML lines, without the line break before the closing fence.
                 let yamlEnd = lineStart > yamlStart ? bytes.index(before: lineStart) : yamlStart
                 var body = Substring(text[bodyStart...])
-                if body.utf8.last == 0x0A { body = body.dropLast() }
+                // The final line break, dropped by its byte: `dropLast()` on a Substring counted every Character.
+                if body.utf8.last == 0x0A { body = body[..<body.utf8.index(before: body.utf8.endIndex)] }
                 return .success(
                     SplitDocument(
                         yaml: String(text[yamlStart..<yamlEnd]), yamlFirstLine: 2, body: body.isEmpty ? "" : String(body) + "\n",

@@ -6,6 +6,8 @@ struct PageContextBuilder {
     let templates: TemplateSet
     /// This page's site-root-relative path; every href is made relative to it.
     let path: String
+    /// `../` once per folder in `path` (computed once: every href on the page starts with it).
+    private let root: String
     /// Whether the page is for the site, or a self-contained handout (different layout, no site-only links).
     var handout = false
     /// What changed since the previous revision, when the build was given one.
@@ -13,10 +15,17 @@ struct PageContextBuilder {
 
     typealias Context = [String: Any]
 
+    init(framework: Framework, templates: TemplateSet, path: String) {
+        self.framework = framework
+        self.templates = templates
+        self.path = path
+        root = SiteURLs.rootPrefix(from: path)
+    }
+
     // MARK: Shared pieces
 
-    private func href(_ target: String) -> String { SiteURLs.href(to: target, from: path) }
-    private func html(_ text: RichText) -> RawHTML { RawHTML(SiteURLs.resolveLinks(in: text.html, from: path)) }
+    private func href(_ target: String) -> String { root + target }
+    private func html(_ text: RichText) -> RawHTML { RawHTML(SiteURLs.resolveLinks(in: text.html, rootPrefix: root)) }
 
     private func link(_ title: String, _ target: String) -> Context { ["title": title, "href": href(target)] }
 
@@ -168,7 +177,7 @@ struct PageContextBuilder {
         }
         let footer: [Context] = framework.pages.map { link($0.title, SiteURLs.path(for: $0.id)) }
         return [
-            "site": site, "root": SiteURLs.rootPrefix(from: path), "stylesheet": href(SiteURLs.stylesheet), "nav": nav,
+            "site": site, "root": root, "stylesheet": href(SiteURLs.stylesheet), "nav": nav,
             "footer_pages": footer, "home_href": href(SiteURLs.home), "search_href": href(SiteURLs.search),
             "changes_href": changes == nil ? "" : href(SiteURLs.changes),
         ]

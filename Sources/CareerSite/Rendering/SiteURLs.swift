@@ -99,8 +99,12 @@ enum SiteURLs {
 
     /// Replaces the link placeholders in rendered Markdown with hrefs relative to `page`.
     static func resolveLinks(in html: String, from page: String) -> String {
+        resolveLinks(in: html, rootPrefix: rootPrefix(from: page))
+    }
+
+    /// The same, for a page whose `rootPrefix` is known.
+    static func resolveLinks(in html: String, rootPrefix prefix: String) -> String {
         guard html.fastRange(of: LinkRules.placeholderScheme) != nil else { return html }
-        let prefix = rootPrefix(from: page)
         var result = ""
         result.reserveCapacity(html.utf8.count)
         var rest = html[...]
