@@ -21,10 +21,13 @@ let package = Package(
             pkgConfig: "libcmark",
             providers: [.apt(["libcmark-dev"])]
         ),
+        // One C call: glibc's mallopt, which the Glibc module does not export (see MemoryTuning).
+        .target(name: "CAllocator"),
         .target(
             name: "CareerSite",
             dependencies: [
                 "Ccmark",
+                "CAllocator",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]

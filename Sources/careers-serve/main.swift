@@ -79,4 +79,5 @@ final class StopFlag: Sendable {
     var isSet: Bool { flag.load(ordering: .acquiring) }
 }
 
+MemoryTuning.limitHeapGrowth()
 ServeHelper.main()

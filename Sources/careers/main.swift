@@ -120,4 +120,5 @@ enum Reporter {
     }
 }
 
+MemoryTuning.limitHeapGrowth()
 Careers.main()

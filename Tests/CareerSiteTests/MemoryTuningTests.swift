@@ -1,0 +1,14 @@
+import Testing
+
+@testable import CareerSite
+
+@Suite struct MemoryTuningTests {
+    /// The programs set this first thing; on glibc the call must take (a build without it peaks about 20 % higher).
+    @Test func theAllocatorTakesTheMappedBlockThreshold() {
+        #if os(Linux)
+            #expect(MemoryTuning.limitHeapGrowth())
+        #else
+            #expect(!MemoryTuning.limitHeapGrowth())
+        #endif
+    }
+}
