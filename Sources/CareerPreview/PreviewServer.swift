@@ -15,6 +15,8 @@ public final class PreviewServer: @unchecked Sendable {
     private let lock = NSLock()
     private var version = 0
     private var problems: [String] = []
+    /// Set once the first build (which `run()` makes before it listens) has finished.
+    private var firstBuildDone = false
     private let buildQueue = DispatchQueue(label: "careers.preview.build")
     #if canImport(Glibc)
         private var watcher: DirectoryWatcher?
@@ -32,6 +34,7 @@ public final class PreviewServer: @unchecked Sendable {
     /// Builds once, then serves and watches until `stop()`. Returns when the server stops.
     public func run() async throws {
         rebuild(reason: nil)
+        lock.withLock { firstBuildDone = true }
         #if canImport(Glibc)
             let watcher = DirectoryWatcher(roots: [options.content, options.templates]) { [weak self] in
                 self?.rebuild(reason: "change detected")
@@ -49,7 +52,13 @@ public final class PreviewServer: @unchecked Sendable {
     }
 
     /// The port the server listens on, once it is listening.
+    ///
+    /// `run()` builds the site before it listens, and a large framework takes longer than the 5 s FlyingFox waits
+    /// for a server to listen (a 2,000-role site takes 4-7 s), so that wait starts only after the first build.
     public func waitUntilListening() async throws -> UInt16 {
+        while !lock.withLock({ firstBuildDone }) {
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
         try await server.waitUntilListening()
         if case .ip4(_, let port)? = await server.listeningAddress { return port }
         return 0

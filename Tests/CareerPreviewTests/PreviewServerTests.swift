@@ -84,6 +84,34 @@ import Testing
         await server.stop()
     }
 
+    /// The first build comes before listening, and may take longer than FlyingFox's 5 s wait for a listening
+    /// server (it did for large frameworks, and on a busy machine): waiting for the port covers the build.
+    @Test func waitingForThePortCoversAFirstBuildOfMoreThanFiveSeconds() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("careers-preview-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let content = root.appendingPathComponent("Content")
+        for (path, text) in Self.files {
+            let url = content.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let options = BuildOptions(
+            content: content, templates: Self.templates, output: root.appendingPathComponent("Output"), contentName: "Content",
+            templatesName: "Templates", outputName: "Output", projectRoot: root)
+        let server = try PreviewServer(options: options, port: 0) { _ in }
+        // The server starts 6 s after the wait begins, as if its first build had taken that long.
+        let running = Task {
+            try await Task.sleep(nanoseconds: 6_000_000_000)
+            try await server.run()
+        }
+        defer { running.cancel() }
+        let port = try await server.waitUntilListening()
+        #expect(port > 0)
+        let (status, _) = try await get(try #require(URL(string: "http://127.0.0.1:\(port)/roles/nurse.html")))
+        #expect(status == 200)
+        await server.stop()
+    }
+
     @Test func requestPathsStayInsideTheOutputFolder() {
         #expect(PreviewServer.outputPath(for: "/") == "index.html")
         #expect(PreviewServer.outputPath(for: "/roles/a.html?x=1") == "roles/a.html")
