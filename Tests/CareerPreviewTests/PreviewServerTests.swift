@@ -36,9 +36,9 @@ import Testing
         return try await condition()
     }
 
-    @Test func servesRebuildsOnEditAndKeepsTheLastGoodSiteOnError() async throws {
+    /// The fixture content written to a new folder, and options to build it into `Output/` there.
+    func makeSite() throws -> (root: URL, content: URL, options: BuildOptions) {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("careers-preview-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
         let content = root.appendingPathComponent("Content")
         for (path, text) in Self.files {
             let url = content.appendingPathComponent(path)
@@ -48,6 +48,12 @@ import Testing
         let options = BuildOptions(
             content: content, templates: Self.templates, output: root.appendingPathComponent("Output"), contentName: "Content",
             templatesName: "Templates", outputName: "Output", projectRoot: root)
+        return (root, content, options)
+    }
+
+    @Test func servesRebuildsOnEditAndKeepsTheLastGoodSiteOnError() async throws {
+        let (root, content, options) = try makeSite()
+        defer { try? FileManager.default.removeItem(at: root) }
         let lines = LockedLines()
         let server = try PreviewServer(options: options, port: 0) { lines.append($0) }
         let running = Task { try await server.run() }
@@ -87,17 +93,8 @@ import Testing
     /// The first build comes before listening, and may take longer than FlyingFox's 5 s wait for a listening
     /// server (it did for large frameworks, and on a busy machine): waiting for the port covers the build.
     @Test func waitingForThePortCoversAFirstBuildOfMoreThanFiveSeconds() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("careers-preview-\(UUID().uuidString)")
+        let (root, _, options) = try makeSite()
         defer { try? FileManager.default.removeItem(at: root) }
-        let content = root.appendingPathComponent("Content")
-        for (path, text) in Self.files {
-            let url = content.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
-        let options = BuildOptions(
-            content: content, templates: Self.templates, output: root.appendingPathComponent("Output"), contentName: "Content",
-            templatesName: "Templates", outputName: "Output", projectRoot: root)
         let server = try PreviewServer(options: options, port: 0) { _ in }
         // The server starts 6 s after the wait begins, as if its first build had taken that long.
         let running = Task {
