@@ -1,5 +1,4 @@
 import Foundation
-internal import Mustache
 
 /// The site's Mustache templates and static assets, loaded from `Templates/` at run time so the site can be
 /// restyled without recompiling.
@@ -12,27 +11,24 @@ public struct TemplateSet: Sendable {
         "layout", "home", "stage", "domain", "capability", "profession", "role", "route", "page", "matrix", "index", "notfound",
     ]
 
-    let library: MustacheLibrary
+    /// The parsed templates, partials under their own names (`partials/x.mustache` is `x`).
+    let library: [String: [TemplateNode]]
     /// Files under `Templates/assets/`, keyed by path below it.
     let assets: [String: Data]
 
     /// Builds a set from in-memory template texts (for tests); partial names are plain template names.
     init(templates: [String: String], assets: [String: Data] = [:], displayRoot: String = "Templates") throws(DiagnosticsError) {
-        var library = MustacheLibrary()
+        var library: [String: [TemplateNode]] = [:]
         var problems: [Diagnostic] = []
         for (name, text) in templates.sorted(by: { $0.key < $1.key }) {
-            let path = "\(displayRoot)/\(name).mustache"
             do {
-                let template = try MustacheTemplate(string: Self.textPragma + text)
                 let registered = name.hasPrefix("partials/") ? String(name.dropFirst("partials/".count)) : name
-                library.register(template, named: registered)
-            } catch let error as MustacheTemplate.ParserError {
+                library[registered] = try TemplateParser.parse(text)
+            } catch {
                 problems.append(
                     .error(
-                        "template syntax error: \(Self.describe(error.error))",
-                        at: SourceLocation(path: path, line: error.context.lineNumber - 1, column: Self.tagColumn(error.context))))
-            } catch {
-                problems.append(.error("template syntax error: \(error)", at: SourceLocation(path: path)))
+                        "template syntax error: \(error.message)",
+                        at: SourceLocation(path: "\(displayRoot)/\(name).mustache", line: error.line, column: error.column)))
             }
         }
         for name in Self.required where templates[name] == nil {
@@ -132,34 +128,12 @@ public struct TemplateSet: Sendable {
     /// The site and handout stylesheets as one string, for a handout's `<style>` element (computed once).
     let inlineStylesheet: String
 
-    /// Renders a named template with a context of dictionaries, arrays, strings, numbers and booleans.
-    ///
-    /// Empty strings count as absent (see `prepared`), so `{{#field}}…{{/field}}` shows only when the field has text.
+    /// Renders a named template with a context of dictionaries, arrays, strings, numbers and booleans (see
+    /// `TemplateValue`); empty when there is no such template.
     func render(_ name: String, _ context: [String: Any]) -> String {
         // Only names outside sections are checked, and there only the top-level keys are in scope.
         seenKeys.add(context.keys, for: name)
-        return library.render(MustacheMap(context), withTemplate: name) ?? ""
-    }
-
-    /// Put on its own first line of every template, so Mustache itself escapes nothing: `prepared` has already
-    /// escaped every text value, which is much faster than the template library's escaping, and only values
-    /// marked `RawHTML` (rendered Markdown, maps, the page inside the layout) go in as they are. The line is
-    /// standalone, so it leaves no trace in the output; diagnostics subtract it from line numbers.
-    static let textPragma = "{{% CONTENT_TYPE: TEXT}}\n"
-
-    /// One context value made ready for the template library, when a template looks it up: text HTML-escaped,
-    /// `RawHTML` unwrapped, maps and lists wrapped in types the library searches without reflection (see
-    /// `MustacheText`). Nil for empty text of either kind, so `{{#field}}…{{/field}}` shows only when the field
-    /// has text, exactly as if the key were absent.
-    static func prepared(_ value: Any) -> Any? {
-        switch value {
-        case let text as String: return text.isEmpty ? nil : MustacheText(HTML.escape(text))
-        case let raw as RawHTML: return raw.html.isEmpty ? nil : MustacheText(raw.html)
-        case let nested as [String: Any]: return MustacheMap(nested)
-        case let list as [[String: Any]]: return list.map(MustacheMap.init)
-        case let list as [Any]: return list.map { prepared($0) ?? MustacheText("") }
-        default: return value
-        }
+        return TemplateRenderer.render(name, library: library, context: context)
     }
 
     /// Warnings for names a template refers to that no context it was rendered with provides (they render as
@@ -193,54 +167,10 @@ public struct TemplateSet: Sendable {
         return warnings
     }
 
-    /// The 1-based column of the tag the parser stopped in: the last `{{` at or before its position.
-    private static func tagColumn(_ context: MustacheParserContext) -> Int {
-        let scalars = Array(context.line.unicodeScalars)
-        var index = min(context.columnNumber, scalars.count) - 1
-        while index > 0 {
-            if scalars[index] == "{" && scalars[index - 1] == "{" { return index }
-            index -= 1
-        }
-        return context.columnNumber + 1
-    }
-
     private static func isSymbolicLink(_ url: URL) -> Bool {
         let type = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.type] as? FileAttributeType
         return type == .typeSymbolicLink
     }
-
-    private static func describe(_ error: Error) -> String {
-        guard let error = error as? MustacheTemplate.Error else { return "\(error)" }
-        switch error {
-        case .sectionCloseNameIncorrect: return "a section is closed with a different name than it was opened with"
-        case .unfinishedName: return "a tag is not closed ('}}' missing)"
-        case .expectedSectionEnd: return "a section is opened but never closed"
-        case .invalidSetDelimiter: return "invalid set-delimiter tag"
-        default: return "\(error)"
-        }
-    }
-}
-
-/// Text ready for the page (escaped, or markup the generator made). The template library renders a plain
-/// `String` through `String(describing:)` and looks names up in it by reflection (`Mirror`) when it is the
-/// current object of a section; this type gives it the text directly and has no names, which is the same output
-/// for much less work.
-struct MustacheText: MustacheCustomRenderable, MustacheParent {
-    let text: String
-    init(_ text: String) { self.text = text }
-    var renderText: String { text }
-    var isNull: Bool { false }
-    func child(named: String) -> Any? { nil }
-}
-
-/// A context map. The library's own support for `[String: Any]` goes through a conditional conformance, which
-/// costs a slow dynamic cast at every name lookup; a class that conforms directly is found much faster. Values
-/// are made ready (`TemplateSet.prepared`) only when a template looks them up, so the many a template never uses
-/// are neither escaped nor copied into a new map.
-final class MustacheMap: MustacheParent {
-    let values: [String: Any]
-    init(_ values: [String: Any]) { self.values = values }
-    func child(named name: String) -> Any? { values[name].flatMap(TemplateSet.prepared) }
 }
 
 /// Markup the generator made (rendered Markdown, an SVG map, a page inside the layout): it goes into the page as

@@ -1,0 +1,188 @@
+/// A context value made ready for a template when the template looks it up. Text is HTML-escaped as it is
+/// written, `RawHTML` goes in as it is, and empty text of either kind counts as absent (nil), so
+/// `{{#field}}…{{/field}}` shows only when the field has text and a name with empty text is looked up further
+/// out in the context stack, as if the key were missing.
+enum TemplateValue {
+    case text(String)
+    case html(String)
+    case bool(Bool)
+    case map([String: Any])
+    case maps([[String: Any]])
+    case list([Any])
+    /// Numbers and anything else: written as `String(describing:)`; a section on one shows its content once.
+    case other(Any)
+
+    init?(_ value: Any) {
+        switch value {
+        case let text as String:
+            if text.isEmpty { return nil }
+            self = .text(text)
+        case let raw as RawHTML:
+            if raw.html.isEmpty { return nil }
+            self = .html(raw.html)
+        case let map as [String: Any]: self = .map(map)
+        case let maps as [[String: Any]]: self = .maps(maps)
+        case let list as [Any]: self = .list(list)
+        case let flag as Bool: self = .bool(flag)
+        default: self = .other(value)
+        }
+    }
+}
+
+/// Renders parsed templates (`TemplateParser`) into UTF-8 bytes.
+///
+/// Names are looked up from the innermost context outwards; only maps have names. A section shows its content
+/// once for `true` or a value (pushed as the current object), once per item of a non-empty list, and not at all
+/// for `false`, an empty list or a missing value; an inverted section is the opposite. A map or a list in a
+/// variable tag writes nothing. A partial tag alone on its line indents the partial's lines by the tag's
+/// indentation as swift-mustache 2.1.1 did: a line of output is indented when it starts a piece of the template
+/// (text, a tag or a whole section) or a later line inside one piece. So when one repeat of a section ends a line,
+/// the next repeat's first line is not indented, where the Mustache specification indents every line.
+struct TemplateRenderer {
+    let library: [String: [TemplateNode]]
+    private var output: [UInt8] = []
+    private var stack: [TemplateValue] = []
+
+    init(library: [String: [TemplateNode]]) { self.library = library }
+
+    /// The named template filled with `context`; empty when there is no such template.
+    static func render(_ name: String, library: [String: [TemplateNode]], context: [String: Any], capacity: Int = 16_384) -> String {
+        guard let nodes = library[name] else { return "" }
+        var renderer = TemplateRenderer(library: library)
+        renderer.output.reserveCapacity(capacity)
+        renderer.stack = [.map(context)]
+        renderer.render(nodes, indentation: [])
+        return String(decoding: renderer.output, as: UTF8.self)
+    }
+
+    private mutating func render(_ nodes: [TemplateNode], indentation: [UInt8]) {
+        if indentation.isEmpty {
+            for node in nodes { render(node, indentation: indentation) }
+            return
+        }
+        // Indentation goes before any non-empty output that starts a line of this template's own output.
+        let start = output.count
+        for node in nodes {
+            let before = output.count
+            let startsLine =
+                before > start && output[before - 1] == UInt8(ascii: "\n")
+                && !(before - 2 >= start && output[before - 2] == UInt8(ascii: "\r"))
+            render(node, indentation: indentation)
+            if startsLine, output.count > before { output.insert(contentsOf: indentation, at: before) }
+        }
+    }
+
+    private mutating func render(_ node: TemplateNode, indentation: [UInt8]) {
+        switch node {
+        case .text(let bytes):
+            output.append(contentsOf: bytes)
+        case .variable(let name):
+            if let value = lookup(name) { write(value) }
+        case .section(let name, let children, let inverted):
+            let value = lookup(name)
+            if inverted {
+                renderInverted(value, children, indentation: indentation)
+            } else {
+                renderSection(value, children, indentation: indentation)
+            }
+        case .partial(let name, let own):
+            guard let nodes = library[name] else { return }
+            render(nodes, indentation: own.map { indentation + $0 } ?? indentation)
+        }
+    }
+
+    private mutating func renderSection(_ value: TemplateValue?, _ children: [TemplateNode], indentation: [UInt8]) {
+        switch value {
+        case nil: return
+        case .bool(let flag): if flag { render(children, indentation: indentation) }
+        case .maps(let maps):
+            for map in maps { renderPushing(.map(map), children, indentation: indentation) }
+        case .list(let items):
+            for item in items { renderPushing(TemplateValue(item) ?? .text(""), children, indentation: indentation) }
+        case .some(let value):
+            renderPushing(value, children, indentation: indentation)
+        }
+    }
+
+    private mutating func renderInverted(_ value: TemplateValue?, _ children: [TemplateNode], indentation: [UInt8]) {
+        switch value {
+        case nil: render(children, indentation: indentation)
+        case .bool(let flag): if !flag { render(children, indentation: indentation) }
+        case .maps(let maps): if maps.isEmpty { renderPushing(.maps(maps), children, indentation: indentation) }
+        case .list(let items): if items.isEmpty { renderPushing(.list(items), children, indentation: indentation) }
+        case .some: return
+        }
+    }
+
+    private mutating func renderPushing(_ value: TemplateValue, _ children: [TemplateNode], indentation: [UInt8]) {
+        stack.append(value)
+        render(children, indentation: indentation)
+        stack.removeLast()
+    }
+
+    private func lookup(_ name: TemplateName) -> TemplateValue? {
+        guard let first = name.parts.first else { return stack.last }
+        var value: TemplateValue?
+        if name.anchored {
+            value = stack.last.flatMap { Self.child(first, of: $0) }
+        } else {
+            for frame in stack.reversed() {
+                if let found = Self.child(first, of: frame) {
+                    value = found
+                    break
+                }
+            }
+        }
+        for part in name.parts.dropFirst() {
+            guard let current = value else { return nil }
+            value = Self.child(part, of: current)
+        }
+        return value
+    }
+
+    private static func child(_ key: String, of frame: TemplateValue) -> TemplateValue? {
+        guard case .map(let map) = frame, let value = map[key] else { return nil }
+        return TemplateValue(value)
+    }
+
+    private mutating func write(_ value: TemplateValue) {
+        switch value {
+        case .text(let text): appendEscaped(text)
+        case .html(let html): append(html)
+        case .bool(let flag): append(flag ? "true" : "false")
+        case .map, .maps, .list: return
+        case .other(let other): append(String(describing: other))
+        }
+    }
+
+    private mutating func append(_ text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ output.append(contentsOf: $0) }) == nil {
+            output.append(contentsOf: text.utf8)
+        }
+    }
+
+    /// Appends `text` HTML-escaped exactly as `HTML.escape` does, without making an escaped copy first.
+    private mutating func appendEscaped(_ text: String) {
+        func escape(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+            var start = 0
+            for index in bytes.indices {
+                let entity: StaticString
+                switch bytes[index] {
+                case UInt8(ascii: "&"): entity = "&amp;"
+                case UInt8(ascii: "<"): entity = "&lt;"
+                case UInt8(ascii: ">"): entity = "&gt;"
+                case UInt8(ascii: "\""): entity = "&quot;"
+                case UInt8(ascii: "'"): entity = "&#39;"
+                default: continue
+                }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                entity.withUTF8Buffer { output.append(contentsOf: $0) }
+                start = index + 1
+            }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+        }
+        if text.utf8.withContiguousStorageIfAvailable({ escape($0, into: &output) }) == nil {
+            Array(text.utf8).withUnsafeBufferPointer { escape($0, into: &output) }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Testing
+
+@testable import CareerSite
+
+/// The rules of `TemplateParser` and `TemplateRenderer`, one at a time (`MustacheOracleTests` compares them
+/// with swift-mustache on random templates).
+@Suite struct TemplateEngineTests {
+    func render(_ text: String, _ context: [String: Any], partials: [String: String] = [:]) throws -> String {
+        var library = ["main": try TemplateParser.parse(text)]
+        for (name, partial) in partials { library[name] = try TemplateParser.parse(partial) }
+        return TemplateRenderer.render("main", library: library, context: context)
+    }
+
+    @Test func aSectionOrCommentTagAloneOnItsLineLeavesNoTrace() throws {
+        let text = "a\n  {{#flag}}  \nb\n  {{! note }}\n  {{/flag}}\r\nc {{#flag}}d{{/flag}}\n"
+        #expect(try render(text, ["flag": true]) == "a\nb\nc d\n")
+        #expect(try render(text, ["flag": false]) == "a\nc \n")
+    }
+
+    @Test func anIndentedPartialAloneOnItsLineIndentsEachLine() throws {
+        let partials = ["item": "<li>\n{{#names}}{{.}}{{/names}}\n</li>\n"]
+        #expect(try render("<ul>\n  {{> item}}\n</ul>", ["names": ["x", "y"]], partials: partials) == "<ul>\n  <li>\n  xy\n  </li>\n</ul>")
+        #expect(
+            try render("<ul>{{> item}}</ul>", ["names": ["x"]], partials: partials) == "<ul><li>\nx\n</li>\n</ul>",
+            "not alone: no indentation")
+        #expect(try render("[{{> nowhere}}]", [:]) == "[]", "a missing partial writes nothing (TemplateSet reports it)")
+    }
+
+    @Test func newDelimitersLastUntilTheEndOfTheSectionTheyAreSetIn() throws {
+        #expect(try render("{{#s}}{{=<% %>=}}<%a%>{{a}}<%/s%>{{a}}", ["s": true, "a": "1"]) == "1{{a}}1")
+        // swift-mustache stopped with a precondition failure on a section inside one-character delimiters.
+        #expect(try render("{{=[ ]=}}[#s]in[/s]", ["s": true]) == "in")
+    }
+
+    @Test func emptyTextCountsAsMissingAndIsLookedUpFurtherOut() throws {
+        let context: [String: Any] = ["a": "outer", "m": ["a": "", "b": RawHTML("")] as [String: Any]]
+        #expect(try render("{{#m}}{{a}}|{{b}}|{{#a}}yes{{/a}}{{/m}}|{{^m.a}}none{{/m.a}}", context) == "outer||yes|none")
+    }
+
+    @Test func dottedNamesLookInsideAndALeadingDotLooksOnlyAtTheCurrentObject() throws {
+        let context: [String: Any] = ["b": "root", "m": ["n": ["c": "deep"]] as [String: Any]]
+        #expect(try render("{{m.n.c}}|{{#m}}{{.b}}|{{b}}|{{n.c}}{{/m}}|{{m.b}}", context) == "deep||root|deep|")
+    }
+
+    @Test func listsFlagsAndNumbers() throws {
+        let context: [String: Any] = [
+            "l": ["x", "", "<y>"], "maps": [["t": "1"], ["t": "2"]], "empty": [String](), "zero": 0, "no": false, "yes": true,
+        ]
+        let text =
+            "{{#l}}[{{.}}]{{/l}}|{{#maps}}{{t}}{{/maps}}|{{^empty}}none{{/empty}}|{{#zero}}<{{.}}>{{/zero}}|{{^no}}n{{/no}}{{#yes}}y{{/yes}}|{{yes}}"
+        #expect(try render(text, context) == "[x][][&lt;y&gt;]|12|none|<0>|ny|true")
+        #expect(
+            try render("{{maps}}|{{l}}|{{m}}", ["maps": [["t": "1"]], "l": ["x"], "m": ["a": "b"]]) == "||", "lists and maps write nothing")
+    }
+
+    @Test func syntaxErrorsSayWhatIsWrongAtTheTag() {
+        let cases: [(String, String, Int, Int)] = [
+            ("a\n{{#s}}\nb", "a section is opened but never closed ('s')", 2, 1),
+            ("{{/s}}", "'s' is closed but was never opened", 1, 1),
+            ("x {{#s}}{{/t}}", "a section is closed with a different name than it was opened with", 1, 9),
+            ("x {{name", "a tag is not closed ('}}' missing)", 1, 3),
+            ("é {{#a}}", "a section is opened but never closed ('a')", 1, 3),
+            ("{{café}}", "'é' cannot be part of a tag's name", 1, 1),
+            ("{{{name}}", "a tag is not closed ('}}' missing)", 1, 1),
+            ("\n{{! open", "a comment is not closed ('}}' missing)", 2, 1),
+            ("{{=<%}}", "invalid set-delimiter tag", 1, 1),
+            ("{{upper(name)}}", "transforms such as 'upper(name)' are not supported", 1, 1),
+            ("{{<parent}}{{/parent}}", "template inheritance ('{{<name}}' and '{{$name}}') is not supported", 1, 1),
+            ("{{% CONTENT_TYPE: TEXT}}", "pragmas ('{{%…}}') are not supported", 1, 1),
+            ("{{>*dynamic}}", "dynamic partials ('{{>*name}}') are not supported", 1, 1),
+        ]
+        for (text, message, line, column) in cases {
+            #expect(throws: TemplateSyntaxError(message: message, line: line, column: column), "\(text)") {
+                _ = try TemplateParser.parse(text)
+            }
+        }
+    }
+
+    @Test func aTemplateSetReportsEverySyntaxErrorWithItsFile() {
+        var templates = TemplateSetTests.minimal
+        templates["role"] = "{{#a}}"
+        templates["partials/item"] = "ok\n{{/b}}"
+        #expect {
+            _ = try TemplateSet(templates: templates)
+        } throws: { error in
+            (error as? DiagnosticsError)?.diagnostics.map(\.description) == [
+                "Templates/partials/item.mustache:2:1: error: template syntax error: 'b' is closed but was never opened",
+                "Templates/role.mustache:1:1: error: template syntax error: a section is opened but never closed ('a')",
+            ]
+        }
+    }
+}
