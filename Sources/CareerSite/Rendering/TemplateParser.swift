@@ -1,7 +1,6 @@
 /// One piece of a parsed Mustache template.
 indirect enum TemplateNode: Sendable, Equatable {
-    /// Literal text, as UTF-8 bytes.
-    case text([UInt8])
+    case text(String)
     /// `{{name}}`, `{{{name}}}` or `{{&name}}`. All three give the same output, because escaping follows the value,
     /// not the tag (see `TemplateValue`).
     case variable(TemplateName)
@@ -9,7 +8,7 @@ indirect enum TemplateNode: Sendable, Equatable {
     case section(TemplateName, [TemplateNode], inverted: Bool)
     /// `{{> name}}`. A partial tag alone on its line has an indentation (the whitespace before it, maybe empty),
     /// which is put before each line of the partial's output.
-    case partial(String, indentation: [UInt8]?)
+    case partial(String, indentation: String?)
 }
 
 /// A name in a tag. `a.b.c` looks `a` up through the context stack, then `b` and `c` inside it; a name that
@@ -60,6 +59,9 @@ struct TemplateParser {
 
     private var atEnd: Bool { position >= bytes.count }
 
+    /// Text between tags: it is split only next to ASCII bytes, so it is always whole UTF-8.
+    private static func string(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+
     private mutating func parseBlock(_ initial: State) throws(TemplateSyntaxError) -> [TemplateNode] {
         var nodes: [TemplateNode] = []
         var state = initial
@@ -68,13 +70,13 @@ struct TemplateParser {
             if state.newLine { whitespace = readSpacesAndTabs() }
             let (text, tagStart) = try readText(state)
             if let newline = newlineLength(at: position) {
-                nodes.append(.text(whitespace + text + bytes[position..<position + newline]))
+                nodes.append(.text(Self.string(whitespace + text + bytes[position..<position + newline])))
                 position += newline
                 state.newLine = true
                 continue
             }
             if !text.isEmpty {
-                nodes.append(.text(whitespace + text))
+                nodes.append(.text(Self.string(whitespace + text)))
                 whitespace = []
                 state.newLine = false
             }
@@ -82,7 +84,7 @@ struct TemplateParser {
             var setNewLine = false
             func flushWhitespace() {
                 if !whitespace.isEmpty {
-                    nodes.append(.text(whitespace))
+                    nodes.append(.text(Self.string(whitespace)))
                     whitespace = []
                 }
             }
@@ -139,7 +141,7 @@ struct TemplateParser {
                 let indentation = whitespace
                 flushWhitespace()
                 setNewLine = isStandalone(state)
-                nodes.append(.partial(name, indentation: setNewLine ? indentation : nil))
+                nodes.append(.partial(name, indentation: setNewLine ? Self.string(indentation) : nil))
             case UInt8(ascii: "<"), UInt8(ascii: "$"):
                 throw error("template inheritance ('{{<name}}' and '{{$name}}') is not supported", at: tagStart)
             case UInt8(ascii: "%"):
