@@ -18,6 +18,16 @@
 #   BENCH_SCRATCH      SwiftPM scratch path for the release build                (default .build-synth)
 #   BENCH_OUTPUT       folder for the careers and Hugo output folders (default: BENCH_WORK). Pointing it at a
 #                      tmpfs such as /dev/shm takes the disk's file-creation cost out of both tools' times
+#
+# Full builds (careers and Hugo) start with no output folder. The previous output is moved aside into
+# BENCH_OUTPUT/set-aside, not deleted, and that folder is deleted only when the script ends. Deleting thousands of
+# files just before a timed build makes the build slow in the kernel, not in the tool: with no journal, ext4 will
+# not reuse an inode freed in the last minute (five minutes while its block is dirty), and its allocator checks each
+# such inode in turn for every file it creates (`recently_deleted` in fs/ext4/ialloc.c). On this machine that took
+# a 2,000-role full build from 2.3 s to 4-6 s of wall time, most of it system time. A user's full build (a fresh
+# clone, or a new output folder) never follows such a deletion, and regeneration overwrites files in place, so the
+# benchmark keeps it out of both tools' times. The set-aside outputs need disk space: up to 2 x BENCH_RUNS + 2
+# copies of the largest size's output (about 0.6 GB per copy at 10,000 roles).
 #   BENCH_RESULTS      the Markdown file written                                 (default Benchmarks/RESULTS.md)
 #
 # Time: each size costs about (3 x BENCH_RUNS + 2) careers builds, plus BENCH_RUNS Hugo builds and cmark runs.
@@ -61,11 +71,28 @@ if [ -n "${BENCH_WORK:-}" ]; then
     mkdir -p "$WORK"
 else
     WORK=$(mktemp -d /tmp/careers-bench.XXXXXX)
-    trap 'rm -rf "$WORK"' EXIT
 fi
 
 OUTPUT_ROOT=${BENCH_OUTPUT:-$WORK}
 mkdir -p "$OUTPUT_ROOT"
+# Outputs of earlier runs, moved aside so no timed build follows a large deletion (see the header).
+ASIDE="$OUTPUT_ROOT/set-aside"
+rm -rf "$ASIDE"
+mkdir -p "$ASIDE"
+if [ -n "${BENCH_WORK:-}" ]; then
+    trap 'rm -rf "$ASIDE"' EXIT
+else
+    trap 'rm -rf "$ASIDE" "$WORK"' EXIT
+fi
+# Moves a folder, if it exists, into the set-aside folder (a rename: nothing is deleted).
+set_aside() {
+    local folder
+    for folder in "$@"; do
+        if [ -e "$folder" ]; then mv "$folder" "$(mktemp -d "$ASIDE/run.XXXXXX")/"; fi
+    done
+}
+export ASIDE # hyperfine's --prepare commands run in a new bash, which inherits both
+export -f set_aside
 
 log() { printf '\n== %s\n' "$*" >&2; }
 
@@ -177,7 +204,7 @@ EOF
     chmod +x "$WORK/edit-$size.sh"
 
     # The probe: one full build under /usr/bin/time (peak memory), which also decides whether to repeat.
-    rm -rf "$out"
+    set_aside "$out"
     printf '%s probe: /usr/bin/time -v timeout %s %s\n' "$size" "$TIMEOUT" "$build" >>"$COMMANDS"
     probe_status=0
     measure_memory "$size" careers "$BIN" build --content "$content" --templates "$TEMPLATES" --output "$out" || probe_status=$?
@@ -189,7 +216,7 @@ EOF
         printf '%s\tfull\t%s\t%s\t%s\t1\t%s\n' "$size" "$probe_seconds" "$probe_seconds" "$probe_seconds" "$note" >>"$TSV"
         log "$note"
     else
-        bench "$size" full --prepare "rm -rf '$out'" "$build"
+        bench "$size" full --prepare "set_aside '$out'" "$build"
         bench "$size" noop --warmup 1 "$build"
         bench "$size" edit --warmup 1 --prepare "'$WORK/edit-$size.sh'" "$build"
     fi
@@ -227,8 +254,8 @@ EOF
 EOF
     hugo_out="$OUTPUT_ROOT/hugo-out-$size"
     hugo_build="hugo --quiet --source '$hugo_site' --destination '$hugo_out' --cacheDir '$WORK/hugo-cache'"
-    bench "$size" hugo --prepare "rm -rf '$hugo_out'" "$hugo_build"
-    rm -rf "$hugo_out"
+    bench "$size" hugo --prepare "set_aside '$hugo_out'" "$hugo_build"
+    set_aside "$hugo_out"
     printf '%s hugo memory: /usr/bin/time -v %s\n' "$size" "$hugo_build" >>"$COMMANDS"
     measure_memory "$size" hugo hugo --quiet --source "$hugo_site" --destination "$hugo_out" --cacheDir "$WORK/hugo-cache" ||
         true
@@ -237,7 +264,7 @@ EOF
     if [ "$roles" -le "$LOOP_MAX" ]; then
         bench "$size" cmark-loop "cd '$bodies' && for f in *.md; do cmark --smart \"\$f\"; done > /dev/null"
     fi
-    rm -rf "$hugo_out" "$WORK/hugo-cache"
+    set_aside "$hugo_out" "$WORK/hugo-cache"
 done
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -342,6 +369,8 @@ if output_root:
 else:
     fs = sh("df -T /tmp | awk 'NR == 2 {print $2}'")
     print(f"- Output folders (careers and Hugo) in the working folder ({fs})")
+print("- Full builds (careers and Hugo) start with no output folder: the previous one is moved aside, not deleted, because")
+print("  ext4 without a journal makes file creation slow for a minute after a large deletion (see `Scripts/bench.sh`)")
 print()
 print("Times are medians with (min–max) over the runs. \"1 run\" marks a size where one full build took longer than")
 print("BENCH_MAX_SECONDS, so only that probe was measured; \"> \" marks a probe stopped at BENCH_TIMEOUT.")
