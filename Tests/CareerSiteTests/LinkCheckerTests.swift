@@ -13,6 +13,24 @@ import Testing
         #expect(notExternal.filter { LinkChecker.isExternal($0) } == [])
     }
 
+    @Test func entitiesAreDecodedAsIfEachWereReplacedInTurnWithAmpersandLast() {
+        // The reference: Foundation's replacement, one entity after another, `&amp;` last (so `&amp;lt;` is `&lt;`).
+        func reference(_ text: String) -> String {
+            text.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+                .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+                .replacingOccurrences(of: "&amp;", with: "&")
+        }
+        #expect(LinkChecker.decodeEntities("a&amp;b&lt;c&gt;&quot;d&#39;") == "a&b<c>\"d'")
+        #expect(LinkChecker.decodeEntities("&amp;lt; &amp;amp; &am;p &lt &#39 é&amp;") == "&lt; &amp; &am;p &lt &#39 é&")
+        let pieces = ["&", "amp;", "quot;", "#39;", "lt;", "gt;", "l", "t", ";", "a", "é", "&amp;", "&lt", "#", " "]
+        var generator = SplitMix64(seed: 7)
+        for _ in 0..<2_000 {
+            let count = Int(generator.next() % 12)
+            let text = (0..<count).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+            #expect(LinkChecker.decodeEntities(text) == reference(text), "\(text)")
+        }
+    }
+
     @Test func relativeLinksResolveAgainstThePagePath() {
         let cases: [(String, String, String?)] = [
             ("a.html", "roles/x.html", "roles/a.html"),

@@ -40,6 +40,54 @@ import Testing
                 == "<p>See <a href=\"../roles/district-nurse.html#pay\">DN</a> and <a href=\"../pages/about.html\">about</a>.</p>\n")
     }
 
+    @Test func placeholdersResolveOnlyInHrefAndSrcAttributesAndUnknownKindsLoseTheScheme() {
+        // What the resolver did when it stepped through Characters of a Substring: the reference for the byte version.
+        func reference(_ html: String, _ prefix: String) -> String {
+            guard html.contains(LinkRules.placeholderScheme) else { return html }
+            var result = ""
+            var rest = html[...]
+            while let range = rest.range(of: LinkRules.placeholderScheme) {
+                let before = rest[..<range.lowerBound]
+                guard before.hasSuffix("href=\"") || before.hasSuffix("src=\"") else {
+                    result += rest[..<range.upperBound]
+                    rest = rest[range.upperBound...]
+                    continue
+                }
+                result += before
+                let target = rest[range.upperBound...]
+                let kindName = target.prefix { $0 != "/" }
+                let afterKind = target.dropFirst(kindName.count + 1)
+                if kindName == "asset" {
+                    result += prefix + "assets/"
+                    rest = afterKind
+                } else if let kind = EntryKind(rawValue: String(kindName)) {
+                    let id = afterKind.prefix { $0 != "#" && $0 != "\"" }
+                    result += prefix + SiteURLs.path(kind, String(id))
+                    rest = afterKind.dropFirst(id.count)
+                } else {
+                    rest = target
+                }
+            }
+            return result + rest
+        }
+        let scheme = LinkRules.placeholderScheme
+        #expect(
+            SiteURLs.resolveLinks(
+                in: "<a href=\"\(scheme)nope/x\">é</a> \(scheme)role/a <img src=\"\(scheme)asset/café.png\">", rootPrefix: "../")
+                == "<a href=\"nope/x\">é</a> \(scheme)role/a <img src=\"../assets/café.png\">")
+        let pieces = [
+            "<a href=\"", "src=\"", scheme, "role/", "stage/", "asset/", "nope/", "district-nurse", "#pay", "\"", ">", "é", "/", "x", " ",
+        ]
+        var generator = SplitMix64(seed: 3)
+        for _ in 0..<3_000 {
+            let count = Int(generator.next() % 14)
+            let html = (0..<count).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+            for prefix in ["", "../"] {
+                #expect(SiteURLs.resolveLinks(in: html, rootPrefix: prefix) == reference(html, prefix), "\(html)")
+            }
+        }
+    }
+
     @Test func repeatedBrokenLinksAreEachReportedAtTheirOwnColumn() {
         let (_, diagnostics) = render("[a](role:x) [é](role:x)\n[c](role:x)\n")
         #expect(

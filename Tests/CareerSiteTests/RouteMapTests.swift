@@ -161,6 +161,31 @@ import Testing
         #expect(RouteMap.wrap("   ") == [])
         for line in RouteMap.wrap(String(repeating: "word ", count: 40)) { #expect(line.count <= 22) }
 
+        // Widths are in Characters, also where a space sits next to a combining mark, a prepended mark or an emoji.
+        func reference(_ text: String, width: Int = 22) -> [String] {
+            let words = text.split(whereSeparator: \.isWhitespace).map { word in
+                word.count > width ? String(word.prefix(width - 1)) + "…" : String(word)
+            }
+            var lines: [String] = []
+            for word in words {
+                if let last = lines.last, last.count + 1 + word.count <= width {
+                    lines[lines.count - 1] = last + " " + word
+                } else {
+                    lines.append(word)
+                }
+            }
+            return lines
+        }
+        #expect(RouteMap.wrap("Advanced nurse – Southmead community") == ["Advanced nurse –", "Southmead community"])
+        let words = ["nurse", "–", "é", "e\u{301}", "\u{301}x", "x\u{600}", "👩‍⚕️", "practitioner", "a", "Ångström", "\u{600}"]
+        var generator = SplitMix64(seed: 11)
+        for _ in 0..<1_000 {
+            let count = 1 + Int(generator.next() % 8)
+            let text = (0..<count).map { _ in words[Int(generator.next() % UInt64(words.count))] }.joined(separator: " ")
+            let expected = reference(text)
+            if expected.count <= 3 { #expect(RouteMap.wrap(text) == expected, "\(text)") }
+        }
+
         let map = RouteMap(
             columns: [Column(title: "Registered practitioner level practice", href: "s.html")],
             nodes: [

@@ -230,9 +230,38 @@ enum LinkChecker {
 
     static func decodeEntities(_ text: String) -> String {
         guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
-        return text.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
-            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-            .replacingOccurrences(of: "&amp;", with: "&")
+        // One pass over the bytes. Replacing each entity in turn (`&amp;` last) gives the same text, since no
+        // replacement can complete another entity; Foundation's search made this 1 % of a build.
+        let bytes = Array(text.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "&"), let (decoded, length) = entity(in: bytes, at: index) {
+                result.append(decoded)
+                index += length
+            } else {
+                result.append(byte)
+                index += 1
+            }
+        }
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    /// The character of the entity (one of the five that `HTML.escape` and cmark write) at `index`, and its length.
+    private static func entity(in bytes: [UInt8], at index: Int) -> (UInt8, Int)? {
+        let entities: [(name: StaticString, byte: UInt8)] = [
+            ("&quot;", UInt8(ascii: "\"")), ("&#39;", UInt8(ascii: "'")), ("&lt;", UInt8(ascii: "<")), ("&gt;", UInt8(ascii: ">")),
+            ("&amp;", UInt8(ascii: "&")),
+        ]
+        for (name, byte) in entities {
+            let count = name.utf8CodeUnitCount
+            guard index + count <= bytes.count else { continue }
+            let start = name.utf8Start
+            if (0..<count).allSatisfy({ bytes[index + $0] == start[$0] }) { return (byte, count) }
+        }
+        return nil
     }
 
     private static func percentDecoded(_ text: String) -> String {

@@ -139,11 +139,21 @@ enum HandoutLinks {
                 result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[open...close]))
                 continue
             }
-            let tag = String(decoding: UnsafeBufferPointer(rebasing: bytes[open...close]), as: UTF8.self)
             if isAnchor {
-                let target = attribute("href", in: tag) ?? ""
+                // The href's bytes, found in the tag's bytes; most links are kept as they are, so the tag is only
+                // rebuilt when its href changes.
+                let value = attributeRange(" href=\"", in: bytes, open, close)
+                let raw = value.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+                let target = raw.map(LinkChecker.decodeEntities) ?? ""
                 if let replacement = linkTarget(target, from: page, baseURL: baseURL) {
-                    result.append(contentsOf: replacing(attribute: "href", in: tag, with: replacement).utf8)
+                    let escaped = HTML.escape(replacement)
+                    if let value, escaped != raw {
+                        result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[open..<value.lowerBound]))
+                        result.append(contentsOf: escaped.utf8)
+                        result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[value.upperBound...close]))
+                    } else {
+                        result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[open...close]))
+                    }
                     openAnchors.append(nil)
                 } else {
                     result.append(contentsOf: (inSVG ? "<g>" : "<span class=\"link-text\">").utf8)
@@ -151,13 +161,18 @@ enum HandoutLinks {
                     let shown = target.hasPrefix("mailto:") ? String(target.dropFirst("mailto:".count)) : target
                     openAnchors.append(external ? " <span class=\"link-address\">(\(HTML.escape(shown)))</span>" : "")
                 }
-            } else if tag == "</a>" {
+                continue
+            }
+            if !isImage {  // `</a>`
                 if let suffix = openAnchors.popLast() ?? nil {
                     result.append(contentsOf: ((inSVG ? "</g>" : "</span>") + suffix).utf8)
                 } else {
-                    result.append(contentsOf: tag.utf8)
+                    result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[open...close]))
                 }
-            } else if let source = attribute("src", in: tag) {
+                continue
+            }
+            let tag = String(decoding: UnsafeBufferPointer(rebasing: bytes[open...close]), as: UTF8.self)
+            if let source = attribute("src", in: tag) {
                 if let data = imageURI(source, from: page, images: images) {
                     result.append(contentsOf: replacing(attribute: "src", in: tag, with: data).utf8)
                 } else {
@@ -201,6 +216,26 @@ enum HandoutLinks {
         let ext = path.split(separator: ".").last.map { $0.lowercased() } ?? ""
         guard let type = types[ext] else { return nil }
         return "data:\(type);base64,\(data.base64EncodedString())"
+    }
+
+    /// Where the value of the double-quoted attribute that `prefix` (` name="`) starts lies in the tag at
+    /// `open...close`: the bytes after the first `prefix` up to the next `"`, as `attribute` finds it.
+    private static func attributeRange(_ prefix: StaticString, in bytes: UnsafeBufferPointer<UInt8>, _ open: Int, _ close: Int) -> Range<
+        Int
+    >? {
+        let count = prefix.utf8CodeUnitCount
+        let pattern = prefix.utf8Start
+        var index = open
+        while index + count <= close {
+            if (0..<count).allSatisfy({ bytes[index + $0] == pattern[$0] }) {
+                let start = index + count
+                var end = start
+                while end <= close, bytes[end] != UInt8(ascii: "\"") { end += 1 }
+                return end <= close ? start..<end : nil
+            }
+            index += 1
+        }
+        return nil
     }
 
     /// The value of a double-quoted attribute in a tag we generated.

@@ -90,7 +90,14 @@ struct PageContextBuilder {
         var context = context
         context["title"] = title
         for (key, value) in context {
-            if let list = value as? [Any] { context["has_" + key] = !list.isEmpty }
+            // Lists of maps are the usual lists; text is the usual value. Both are told apart by metatype, as a
+            // cast to `[Any]` converts a whole list of maps (and fails slowly on text).
+            let type = Swift.type(of: value)
+            if type == [Context].self, let list = value as? [Context] {
+                context["has_" + key] = !list.isEmpty
+            } else if type != String.self, type != RawHTML.self, let list = value as? [Any] {
+                context["has_" + key] = !list.isEmpty
+            }
         }
         if handout {
             context["handout"] = true

@@ -410,16 +410,30 @@ struct RouteMap: Sendable, Hashable {
     /// is cut, and text that does not fit ends with an ellipsis.
     static func wrap(_ text: String, width: Int = Metrics.wrapWidth, maxLines: Int = Metrics.maxLines) -> [String] {
         let width = max(2, width)
-        let words = text.split(whereSeparator: \.isWhitespace).map { word in
-            word.count > width ? String(word.prefix(width - 1)) + "…" : String(word)
-        }
         var lines: [String] = []
-        for word in words {
-            if let last = lines.last, last.count + 1 + word.count <= width {
-                lines[lines.count - 1] = last + " " + word
-            } else {
-                lines.append(word)
+        // The last line's length in Characters, kept as words are added rather than counted again each time (this
+        // ran for every node of every map on several pages, and counting dominated). A space between two words
+        // can only join them into one Character when a non-ASCII scalar is next to it; then the line is counted.
+        var lastCount = 0
+        for word in text.split(whereSeparator: \.isWhitespace) {
+            var piece = String(word)
+            var count = piece.count
+            if count > width {
+                piece = String(word.prefix(width - 1)) + "…"
+                count = width
             }
+            if let last = lines.last {
+                let plain = (last.utf8.last ?? 0) < 0x80 && (piece.utf8.first ?? 0) < 0x80
+                let joined = last + " " + piece
+                let joinedCount = plain ? lastCount + 1 + count : joined.count
+                if joinedCount <= width {
+                    lines[lines.count - 1] = joined
+                    lastCount = joinedCount
+                    continue
+                }
+            }
+            lines.append(piece)
+            lastCount = count
         }
         guard lines.count > maxLines, maxLines > 0 else { return lines }
         var kept = Array(lines.prefix(maxLines))

@@ -13,6 +13,31 @@ enum TemplateValue {
     case other(Any)
 
     init?(_ value: Any) {
+        // The common types, told apart by their metatype first: a cast that fails (for instance a list tried as
+        // text, then as a map) costs hundreds of instructions, and this ran for every name a template looked up.
+        let type = Swift.type(of: value)
+        if type == String.self, let text = value as? String {
+            if text.isEmpty { return nil }
+            self = .text(text)
+            return
+        }
+        if type == RawHTML.self, let raw = value as? RawHTML {
+            if raw.html.isEmpty { return nil }
+            self = .html(raw.html)
+            return
+        }
+        if type == [String: Any].self, let map = value as? [String: Any] {
+            self = .map(map)
+            return
+        }
+        if type == [[String: Any]].self, let maps = value as? [[String: Any]] {
+            self = .maps(maps)
+            return
+        }
+        if type == Bool.self, let flag = value as? Bool {
+            self = .bool(flag)
+            return
+        }
         switch value {
         case let text as String:
             if text.isEmpty { return nil }
