@@ -169,6 +169,75 @@ import Testing
         }
     }
 
+    @Test func oneDocumentLinksAndHeadingsMatchTheCharacterVersions() {
+        // The Character-based versions these replaced, as references for random documents.
+        func anchors(_ html: String) -> String {
+            guard html.contains(LinkRules.placeholderScheme) else { return html }
+            var result = ""
+            var rest = html[...]
+            let marker = "href=\"" + LinkRules.placeholderScheme
+            while let range = rest.range(of: marker) {
+                result += rest[..<range.lowerBound]
+                let target = rest[range.upperBound...]
+                let value = target.prefix { $0 != "\"" }
+                rest = target.dropFirst(value.count)
+                let kindName = value.prefix { $0 != "/" }
+                let afterKind = value.dropFirst(kindName.count + 1)
+                let id = afterKind.prefix { $0 != "#" }
+                let fragment = afterKind.dropFirst(id.count).dropFirst()
+                if let kind = EntryKind(rawValue: String(kindName)) {
+                    result += "href=\"#" + SiteURLs.anchor(kind, String(id)) + (fragment.isEmpty ? "" : "--" + fragment)
+                } else {
+                    result += "href=\"" + (kindName == "asset" ? "assets/" + afterKind : "")
+                }
+            }
+            return result + rest
+        }
+        func headings(_ html: String, _ prefix: String, _ demote: Int) -> String {
+            guard html.contains("<h") else { return html }
+            var result = ""
+            var rest = html[...]
+            while let open = rest.range(of: "<h"), let close = rest[open.lowerBound...].range(of: ">") {
+                let tag = rest[open.lowerBound..<close.upperBound]
+                result += rest[..<open.lowerBound]
+                rest = rest[close.upperBound...]
+                guard let digit = tag.dropFirst(2).first, let level = Int(String(digit)), (1...6).contains(level),
+                    tag.dropFirst(3).first == " " || tag.dropFirst(3).first == ">"
+                else {
+                    result += tag
+                    continue
+                }
+                let newLevel = min(level + demote, 6)
+                let attributes = String(tag.dropFirst(3).dropLast()).replacingOccurrences(of: " id=\"", with: " id=\"\(prefix)--")
+                result += "<h\(newLevel)\(attributes)>"
+                if let end = rest.range(of: "</h\(level)>") {
+                    result += rest[..<end.lowerBound] + "</h\(newLevel)>"
+                    rest = rest[end.upperBound...]
+                }
+            }
+            return result + rest
+        }
+        let scheme = LinkRules.placeholderScheme
+        #expect(
+            SiteURLs.resolveLinksToAnchors(in: "<a href=\"\(scheme)role/a#pay\">x</a><a href=\"\(scheme)asset/m.png\">")
+                == "<a href=\"#role-a--pay\">x</a><a href=\"assets/m.png\">")
+        #expect(
+            SiteURLs.prefixHeadingIDs(in: "<h2 id=\"pay\">Pay</h2><hr><h7>", prefix: "role-a", demote: 1)
+                == "<h3 id=\"role-a--pay\">Pay</h3><hr><h7>")
+        let pieces = [
+            "href=\"", scheme, "role/", "asset/", "nope/", "a", "#", "\"", ">", "é", "/", "<h", "2", "6", "9", " id=\"", "</h2>", "</h6>",
+            " ",
+        ]
+        var generator = SplitMix64(seed: 5)
+        for _ in 0..<4_000 {
+            let count = Int(generator.next() % 16)
+            let html = (0..<count).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+            #expect(SiteURLs.resolveLinksToAnchors(in: html) == anchors(html), "\(html)")
+            let demote = Int(generator.next() % 3)
+            #expect(SiteURLs.prefixHeadingIDs(in: html, prefix: "role-x", demote: demote) == headings(html, "role-x", demote), "\(html)")
+        }
+    }
+
     @Test func datesReadInEnglish() {
         #expect(DisplayDate.long("2026-11-05") == "5 November 2026")
     }

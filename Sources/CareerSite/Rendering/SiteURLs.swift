@@ -42,59 +42,94 @@ enum SiteURLs {
     static func anchor(_ kind: EntryKind, _ id: String) -> String { "\(kind.rawValue)-\(id)" }
 
     /// Replaces the link placeholders with anchors in one document: `#kind-id`, or `#kind-id--fragment`
-    /// (headings inside an entry's body are prefixed the same way by `prefixHeadingIDs`).
+    /// (headings inside an entry's body are prefixed the same way by `prefixHeadingIDs`). Works on UTF-8 bytes,
+    /// as `resolveLinks` does.
     static func resolveLinksToAnchors(in html: String) -> String {
         guard html.fastRange(of: LinkRules.placeholderScheme) != nil else { return html }
-        var result = ""
-        var rest = html[...]
-        let marker = "href=\"" + LinkRules.placeholderScheme
-        while let range = rest.fastRange(of: marker) {
-            result += rest[..<range.lowerBound]
-            let target = rest[range.upperBound...]
-            let value = target.prefix { $0 != "\"" }
-            rest = target.dropFirst(value.count)
-            let kindName = value.prefix { $0 != "/" }
-            let afterKind = value.dropFirst(kindName.count + 1)
-            let id = afterKind.prefix { $0 != "#" }
-            let fragment = afterKind.dropFirst(id.count).dropFirst()
-            if let kind = EntryKind(rawValue: String(kindName)) {
-                result += "href=\"#" + anchor(kind, String(id)) + (fragment.isEmpty ? "" : "--" + fragment)
-            } else {
-                result += "href=\"" + (kindName == "asset" ? "assets/" + afterKind : "")
+        var html = html
+        return html.withUTF8 { bytes in
+            let marker = Array(("href=\"" + LinkRules.placeholderScheme).utf8)
+            let quote = UInt8(ascii: "\""), slash = UInt8(ascii: "/"), hash = UInt8(ascii: "#")
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count + 256)
+            var copied = 0
+            while let found = ByteSearch.first(marker, in: bytes, from: copied) {
+                result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<found]))
+                let start = found + marker.count
+                let end = ByteSearch.first(byte: quote, in: bytes, from: start) ?? bytes.count
+                let value = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                let kindEnd = ByteSearch.first(byte: slash, in: value).map { start + $0 } ?? end
+                let kindName = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<kindEnd]), as: UTF8.self)
+                let afterKind = min(kindEnd + 1, end)
+                let idEnd =
+                    ByteSearch.first(byte: hash, in: UnsafeBufferPointer(rebasing: bytes[afterKind..<end])).map { afterKind + $0 } ?? end
+                result.append(contentsOf: "href=\"".utf8)
+                if let kind = EntryKind(rawValue: kindName) {
+                    result.append(UInt8(ascii: "#"))
+                    result.append(contentsOf: kind.rawValue.utf8)
+                    result.append(UInt8(ascii: "-"))
+                    result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[afterKind..<idEnd]))
+                    if idEnd + 1 < end {
+                        result.append(contentsOf: "--".utf8)
+                        result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(idEnd + 1)..<end]))
+                    }
+                } else if kindName == "asset" {
+                    result.append(contentsOf: "assets/".utf8)
+                    result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[afterKind..<end]))
+                }
+                copied = end
             }
+            result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
+            return String(decoding: result, as: UTF8.self)
         }
-        result += rest
-        return result
     }
 
     /// Prefixes the ids of headings in rendered Markdown (`<h2 id="pay">` -> `<h2 id="role-x--pay">`) and
-    /// moves them `demote` levels down, so many bodies can share one document.
+    /// moves them `demote` levels down, so many bodies can share one document. Works on UTF-8 bytes.
     static func prefixHeadingIDs(in html: String, prefix: String, demote: Int) -> String {
         guard html.fastRange(of: "<h") != nil else { return html }
-        var result = ""
-        var rest = html[...]
-        while let open = rest.fastRange(of: "<h"), let close = rest[open.lowerBound...].fastRange(of: ">") {
-            let tag = rest[open.lowerBound..<close.upperBound]
-            result += rest[..<open.lowerBound]
-            rest = rest[close.upperBound...]
-            guard let digit = tag.dropFirst(2).first, let level = Int(String(digit)), (1...6).contains(level),
-                tag.dropFirst(3).first == " " || tag.dropFirst(3).first == ">"
-            else {
-                result += tag
-                continue
+        var html = html
+        return html.withUTF8 { bytes in
+            let openMarker = Array("<h".utf8)
+            let idMarker = Array(" id=\"".utf8)
+            let greater = UInt8(ascii: ">")
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count + 256)
+            var copied = 0
+            while let open = ByteSearch.first(openMarker, in: bytes, from: copied),
+                let close = ByteSearch.first(byte: greater, in: bytes, from: open)
+            {
+                result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<open]))
+                copied = close + 1
+                let digit = open + 2 < bytes.count ? bytes[open + 2] : 0
+                let after = open + 3 <= close ? bytes[open + 3] : 0
+                guard (UInt8(ascii: "1")...UInt8(ascii: "6")).contains(digit), after == UInt8(ascii: " ") || after == greater else {
+                    result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[open...close]))
+                    continue
+                }
+                let level = Int(digit - UInt8(ascii: "0"))
+                let newLevel = min(level + demote, 6)
+                result.append(contentsOf: "<h\(newLevel)".utf8)
+                // The attributes, with every ` id="` followed by the prefix.
+                let attributes = UnsafeBufferPointer(rebasing: bytes[(open + 3)..<close])
+                var from = 0
+                while let id = ByteSearch.first(idMarker, in: attributes, from: from) {
+                    result.append(contentsOf: UnsafeBufferPointer(rebasing: attributes[from..<(id + idMarker.count)]))
+                    result.append(contentsOf: prefix.utf8)
+                    result.append(contentsOf: "--".utf8)
+                    from = id + idMarker.count
+                }
+                result.append(contentsOf: UnsafeBufferPointer(rebasing: attributes[from...]))
+                result.append(greater)
+                if let end = ByteSearch.first(Array("</h\(level)>".utf8), in: bytes, from: copied) {
+                    result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<end]))
+                    result.append(contentsOf: "</h\(newLevel)>".utf8)
+                    copied = end + 5
+                }
             }
-            let newLevel = min(level + demote, 6)
-            var attributes = String(tag.dropFirst(3).dropLast())
-            attributes = attributes.replacingOccurrences(of: " id=\"", with: " id=\"\(prefix)--")
-            result += "<h\(newLevel)\(attributes)>"
-            if let end = rest.fastRange(of: "</h\(level)>") {
-                result += rest[..<end.lowerBound]
-                result += "</h\(newLevel)>"
-                rest = rest[end.upperBound...]
-            }
+            result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
+            return String(decoding: result, as: UTF8.self)
         }
-        result += rest
-        return result
     }
 
     /// Replaces the link placeholders in rendered Markdown with hrefs relative to `page`.
