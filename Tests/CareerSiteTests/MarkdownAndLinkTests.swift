@@ -40,6 +40,13 @@ import Testing
                 == "<p>See <a href=\"../roles/district-nurse.html#pay\">DN</a> and <a href=\"../pages/about.html\">about</a>.</p>\n")
     }
 
+    @Test func sourceLinesSplitAtEachLineFeed() {
+        for text in ["", "a", "a\n", "\n\n", "é\r\nb\n\nlast", "x\ny\n"] {
+            let expected = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(Substring($0)) }
+            #expect(MarkdownRenderer.lines(of: text).map(String.init) == expected, "\(text.debugDescription)")
+        }
+    }
+
     @Test func placeholdersResolveOnlyInHrefAndSrcAttributesAndUnknownKindsLoseTheScheme() {
         // What the resolver did when it stepped through Characters of a Substring: the reference for the byte version.
         func reference(_ html: String, _ prefix: String) -> String {
@@ -164,7 +171,10 @@ import Testing
 
     @Test func outputPathsStayInsideTheOutputFolder() {
         for path in ["index.html", "roles/a.html", "assets/img/x.png"] { #expect(OutputPath.isSafe(path), "\(path)") }
-        for path in ["", "/etc/passwd", "../x.html", "a/../../x", "a//b", "a/./b", ".careers-output", "a\\b", "a%2f..%2fb"] {
+        for path in [
+            "", "/etc/passwd", "../x.html", "a/../../x", "a//b", "a/./b", ".careers-output", "a\\b", "a%2f..%2fb", "a/", "a/.x", "a\0b",
+            "%2e",
+        ] {
             #expect(!OutputPath.isSafe(path), "\(path)")
         }
     }
@@ -235,6 +245,31 @@ import Testing
             #expect(SiteURLs.resolveLinksToAnchors(in: html) == anchors(html), "\(html)")
             let demote = Int(generator.next() % 3)
             #expect(SiteURLs.prefixHeadingIDs(in: html, prefix: "role-x", demote: demote) == headings(html, "role-x", demote), "\(html)")
+        }
+    }
+
+    @Test func slugsKeepLowerCaseASCIILettersAndDigitsJoinedBySingleHyphens() {
+        // The Unicode version, which the ASCII fast path must match.
+        func reference(_ text: String) -> String {
+            var slug = ""
+            for scalar in text.lowercased().unicodeScalars {
+                if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
+                    slug.unicodeScalars.append(scalar)
+                } else if !slug.isEmpty, !slug.hasSuffix("-") {
+                    slug += "-"
+                }
+            }
+            while slug.hasSuffix("-") { slug.removeLast() }
+            return slug
+        }
+        #expect(Slug.make("  Care homes & Hospices -- 2026! ") == "care-homes-hospices-2026")
+        #expect(Slug.make("\u{212A}elvin Café İ") == "kelvin-caf-i")  // Unicode lower-casing first: the Kelvin sign is k
+        let pieces = ["A", "z", "Q", "0", "9", " ", "-", "_", "&", "[", "`", "@", "{", "/", ":", "é", "\u{212A}"]
+        var generator = SplitMix64(seed: 9)
+        for _ in 0..<3_000 {
+            let count = Int(generator.next() % 12)
+            let text = (0..<count).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+            #expect(Slug.make(text) == reference(text), "\(text)")
         }
     }
 

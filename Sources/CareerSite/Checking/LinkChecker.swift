@@ -229,7 +229,7 @@ enum LinkChecker {
     }
 
     static func decodeEntities(_ text: String) -> String {
-        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
+        guard text.utf8.firstIndex(of: UInt8(ascii: "&")) != nil else { return text }
         // One pass over the bytes. Replacing each entity in turn (`&amp;` last) gives the same text, since no
         // replacement can complete another entity; Foundation's search made this 1 % of a build.
         let bytes = Array(text.utf8)

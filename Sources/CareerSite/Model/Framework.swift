@@ -178,6 +178,22 @@ public struct Setting: Sendable, Hashable {
 /// Turns text into a URL- and id-safe slug: lower-case ASCII letters and digits joined by single hyphens.
 enum Slug {
     static func make(_ text: String) -> String {
+        // ASCII text (nearly all of it) in one pass over the bytes; other text is lower-cased by Unicode's rules
+        // first (the Kelvin sign becomes `k`), then reduced the same way.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count)
+            for byte in text.utf8 {
+                let lower = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
+                if (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(lower) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(lower) {
+                    bytes.append(lower)
+                } else if let last = bytes.last, last != UInt8(ascii: "-") {
+                    bytes.append(UInt8(ascii: "-"))
+                }
+            }
+            while bytes.last == UInt8(ascii: "-") { bytes.removeLast() }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var slug = ""
         for scalar in text.lowercased().unicodeScalars {
             if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {

@@ -16,7 +16,7 @@ enum LinkRules {
         let destination = link.destination
         if destination.isEmpty || destination.hasPrefix("#") { return .keep }
         // Most links name an entry (`role:x`); no other rule can match those, so they skip the scheme checks.
-        let colon = destination.firstIndex(of: ":")
+        let colon = destination.utf8.firstIndex(of: UInt8(ascii: ":"))
         let kind = colon.flatMap { EntryKind(rawValue: String(destination[..<$0])) }
         if let kind, let colon {
             return entry(kind, destination[destination.index(after: colon)...], link: link, known: known, diagnostics: &diagnostics)
@@ -66,8 +66,9 @@ enum LinkRules {
     private static func entry(
         _ kind: EntryKind, _ rest: Substring, link: MarkdownRenderer.Link, known: [EntryKind: Set<String>], diagnostics: inout [Diagnostic]
     ) -> MarkdownRenderer.Rewrite {
-        let id = String(rest.prefix { $0 != "#" })
-        let fragment = rest.dropFirst(id.count)
+        let hash = rest.utf8.firstIndex(of: UInt8(ascii: "#")) ?? rest.endIndex
+        let id = String(rest[..<hash])
+        let fragment = rest[hash...]
         let ids = known[kind] ?? []
         guard ids.contains(id) else {
             let hint = Suggestions.hint(for: id, in: ids.sorted())

@@ -51,8 +51,7 @@ enum MarkdownRenderer {
                 let destination = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
                 var linkLocation = location
                 if preciseLocations {
-                    // On bytes: a line feed always ends a Character, so this splits exactly where Character splitting would.
-                    let lines = sourceLines ?? markdown.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
+                    let lines = sourceLines ?? Self.lines(of: markdown)
                     sourceLines = lines
                     linkLocation = position(of: destination, near: node, in: lines, base: location, claimed: &claimed, cursors: &cursors)
                 }
@@ -80,6 +79,29 @@ enum MarkdownRenderer {
         if !headingSlugs.isEmpty { html = addHeadingIDs(html, slugs: headingSlugs) }
         if inline { html = unwrapSingleParagraph(html) }
         return html
+    }
+
+    /// The lines of `text`, split at each line feed (found with memchr; a line feed always ends a Character, so
+    /// this splits exactly where Character splitting would). A generic split of the UTF-8 view cost 130,000
+    /// instructions for a body of a few kilobytes.
+    static func lines(of text: String) -> [Substring] {
+        let utf8 = text.utf8
+        var offsets: [Int] = [0]
+        let found = utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            var from = 0
+            while let newline = ByteSearch.first(byte: 0x0A, in: bytes, from: from) {
+                offsets.append(newline + 1)
+                from = newline + 1
+            }
+            return true
+        }
+        if found == nil { return utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) } }
+        offsets.append(utf8.count + 1)
+        return (0..<(offsets.count - 1)).map { line in
+            let start = utf8.index(utf8.startIndex, offsetBy: offsets[line])
+            let end = utf8.index(utf8.startIndex, offsetBy: offsets[line + 1] - 1)
+            return Substring(utf8[start..<end])
+        }
     }
 
     /// Where the search for one needle (`](destination` …) resumes: links are visited in document order, so the

@@ -278,9 +278,11 @@ struct SiteWriter {
     /// Creates the folders above `path`, refusing anything in the way that is not a real folder (a symbolic link
     /// there could lead outside the output folder).
     fileprivate func ensureFolders(for path: String, plan: inout Plan) throws {
+        // Most files share their folder with the file before: then there is nothing to split or check.
+        let parent = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(path[..<$0]) }
         var folder = ""
-        let components = path.split(separator: "/")
-        for component in components.dropLast() {
+        let components = parent.map { plan.checkedFolders.contains($0) ? [] : path.split(separator: "/").dropLast() } ?? []
+        for component in components {
             folder += folder.isEmpty ? String(component) : "/" + component
             if plan.checkedFolders.contains(folder) { continue }
             let full = output.path + "/" + folder
@@ -425,12 +427,22 @@ enum WriteError: Error, CustomStringConvertible {
 /// Output paths are relative, with no `..`, `.`, empty or hidden components, and no backslashes.
 enum OutputPath {
     static func isSafe(_ path: String) -> Bool {
-        guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\\"), !path.contains("\0"), !path.contains("%2") else {
-            return false
+        // On bytes (this runs for every file of the site): no `\`, NUL or `%2`, and every `/`-separated
+        // component non-empty and not starting with `.` (so neither `.` nor `..`).
+        let bytes = Array(path.utf8)
+        guard !bytes.isEmpty else { return false }
+        var componentStart = true
+        for (index, byte) in bytes.enumerated() {
+            switch byte {
+            case UInt8(ascii: "\\"), 0: return false
+            case UInt8(ascii: "%") where index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "2"): return false
+            case UInt8(ascii: "/"), UInt8(ascii: "."):
+                if componentStart { return false }
+            default: break
+            }
+            componentStart = byte == UInt8(ascii: "/")
         }
-        return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { component in
-            !component.isEmpty && component != "." && component != ".." && !component.hasPrefix(".")
-        }
+        return !componentStart
     }
 }
 
