@@ -60,6 +60,12 @@ import Testing
         let text = "ab\"\u{301}cd"
         #expect(text.firstIndex(ofASCII: UInt8(ascii: "\"")).map { text[..<$0] } == "ab")
         #expect(text.firstIndex(of: "\"") == nil)
+        // Substrings that start part-way into their string, and the last occurrence.
+        let slice = "é/a/b/c.html".dropFirst(2)
+        #expect(slice.components(separatedByASCII: UInt8(ascii: "/")) == ["a", "b", "c.html"])
+        #expect(slice.lastIndex(ofASCII: UInt8(ascii: "/")).map { slice[..<$0] } == "a/b")
+        #expect("roles/x.html".lastIndex(ofASCII: UInt8(ascii: "/")).map { "roles/x.html"[..<$0] } == "roles")
+        #expect("index.html".lastIndex(ofASCII: UInt8(ascii: "/")) == nil)
     }
 
     @Test func resolvingLinksPass() {

@@ -54,7 +54,7 @@ enum LinkChecker {
             var folder = ""
             for index in (chunk * chunkSize)..<min(pages.count, (chunk + 1) * chunkSize) where readsLinks[index] {
                 let page = pages[index].path
-                let pageFolder = page.lastIndex(of: "/").map { String(page[..<$0]) } ?? ""
+                let pageFolder = page.lastIndex(ofASCII: UInt8(ascii: "/")).map { String(page[..<$0]) } ?? ""
                 if pageFolder != folder {
                     resolved.removeAll(keepingCapacity: true)
                     folder = pageFolder
@@ -229,7 +229,7 @@ enum LinkChecker {
     }
 
     static func decodeEntities(_ text: String) -> String {
-        guard text.utf8.firstIndex(of: UInt8(ascii: "&")) != nil else { return text }
+        guard text.firstIndex(ofASCII: UInt8(ascii: "&")) != nil else { return text }
         // One pass over the bytes. Replacing each entity in turn (`&amp;` last) gives the same text, since no
         // replacement can complete another entity; Foundation's search made this 1 % of a build.
         let bytes = Array(text.utf8)

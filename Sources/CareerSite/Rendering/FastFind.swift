@@ -78,12 +78,56 @@ extension StringProtocol {
     /// `Character`, it compares no grapheme clusters, and it finds the byte even when a combining mark follows it,
     /// which is what markup and URL syntax mean by that character.
     func firstIndex(ofASCII byte: UInt8) -> Index? {
-        utf8.firstIndex(of: byte)
+        // memchr over the contiguous bytes; the generic search steps through the UTF-8 view one index at a time.
+        let found = utf8.withContiguousStorageIfAvailable { ByteSearch.first(byte: byte, in: $0) }
+        switch found {
+        case .some(.some(let offset)): return utf8.index(utf8.startIndex, offsetBy: offset)
+        case .some(.none): return nil
+        case .none: return utf8.firstIndex(of: byte)
+        }
+    }
+
+    /// The last occurrence of an ASCII byte, found in the UTF-8 bytes (see `firstIndex(ofASCII:)`).
+    func lastIndex(ofASCII byte: UInt8) -> Index? {
+        let found = utf8.withContiguousStorageIfAvailable { bytes -> Int? in bytes.lastIndex(of: byte) }
+        switch found {
+        case .some(.some(let offset)): return utf8.index(utf8.startIndex, offsetBy: offset)
+        case .some(.none): return nil
+        case .none:
+            var last: Index?
+            var index = utf8.startIndex
+            while index < utf8.endIndex {
+                if utf8[index] == byte { last = index }
+                index = utf8.index(after: index)
+            }
+            return last
+        }
     }
 
     /// The text between each ASCII `separator` byte, as `split(separator:omittingEmptySubsequences: false)` gives
     /// it but found in the UTF-8 bytes (see `firstIndex(ofASCII:)`).
     func components(separatedByASCII separator: UInt8, maxSplits: Int = .max) -> [SubSequence] {
+        let offsets = utf8.withContiguousStorageIfAvailable { bytes -> [Int] in
+            var found: [Int] = []
+            var from = 0
+            while found.count < maxSplits, let at = ByteSearch.first(byte: separator, in: bytes, from: from) {
+                found.append(at)
+                from = at + 1
+            }
+            return found
+        }
+        if let offsets {
+            var parts: [SubSequence] = []
+            parts.reserveCapacity(offsets.count + 1)
+            var start = startIndex
+            for offset in offsets {
+                let index = utf8.index(utf8.startIndex, offsetBy: offset)
+                parts.append(self[start..<index])
+                start = utf8.index(after: index)
+            }
+            parts.append(self[start...])
+            return parts
+        }
         var parts: [SubSequence] = []
         var start = startIndex
         var index = utf8.startIndex
