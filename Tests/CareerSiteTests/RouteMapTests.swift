@@ -177,7 +177,10 @@ import Testing
             return lines
         }
         #expect(RouteMap.wrap("Advanced nurse – Southmead community") == ["Advanced nurse –", "Southmead community"])
-        let words = ["nurse", "–", "é", "e\u{301}", "\u{301}x", "x\u{600}", "👩‍⚕️", "practitioner", "a", "Ångström", "\u{600}"]
+        let words = [
+            "nurse", "–", "é", "e\u{301}", "\u{301}x", "x\u{600}", "👩‍⚕️", "practitioner", "a", "Ångström", "\u{600}", "(général)", "£5",
+            "x\u{A0}y", "\t", "Ω≤", "한국", "\r\n",
+        ]
         var generator = SplitMix64(seed: 11)
         for _ in 0..<1_000 {
             let count = 1 + Int(generator.next() % 8)

@@ -415,15 +415,16 @@ struct RouteMap: Sendable, Hashable {
         // ran for every node of every map on several pages, and counting dominated). A space between two words
         // can only join them into one Character when a non-ASCII scalar is next to it; then the line is counted.
         var lastCount = 0
-        for word in text.split(whereSeparator: \.isWhitespace) {
+        let (words, simple) = words(of: text)
+        for (word, wordCount) in words {
             var piece = String(word)
-            var count = piece.count
+            var count = wordCount
             if count > width {
                 piece = String(word.prefix(width - 1)) + "…"
                 count = width
             }
             if let last = lines.last {
-                let plain = (last.utf8.last ?? 0) < 0x80 && (piece.utf8.first ?? 0) < 0x80
+                let plain = simple || ((last.utf8.last ?? 0) < 0x80 && (piece.utf8.first ?? 0) < 0x80)
                 let joined = last + " " + piece
                 let joinedCount = plain ? lastCount + 1 + count : joined.count
                 if joinedCount <= width {
@@ -444,6 +445,49 @@ struct RouteMap: Sendable, Hashable {
         if line.hasSuffix("…") { line.removeLast() }
         kept[maxLines - 1] = line + "…"
         return kept
+    }
+
+    /// The words of `text` (split at whitespace Characters) with their lengths in Characters.
+    ///
+    /// When every scalar is ASCII or of a kind that is always a Character of its own (letters with case, digits,
+    /// punctuation, math and currency signs, spaces), Characters are scalars, so the words are found and counted on
+    /// scalars; that path is many times cheaper than Character iteration, whose Unicode property look-ups dominated
+    /// map drawing. Other text (combining marks, emoji, other letters) takes the Character path.
+    /// `simple` is true when the scalar path was taken: then no space between two words can join them into one
+    /// Character either.
+    private static func words(of text: String) -> (words: [(Substring, Int)], simple: Bool) {
+        let simple = text.unicodeScalars.allSatisfy { scalar in
+            if scalar.isASCII { return true }
+            switch scalar.properties.generalCategory {
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .decimalNumber, .dashPunctuation, .openPunctuation,
+                .closePunctuation, .initialPunctuation, .finalPunctuation, .otherPunctuation, .connectorPunctuation, .mathSymbol,
+                .currencySymbol, .spaceSeparator:
+                return true
+            default:
+                return false
+            }
+        }
+        guard simple else { return (text.split(whereSeparator: \.isWhitespace).map { ($0, $0.count) }, false) }
+        var words: [(Substring, Int)] = []
+        let scalars = text.unicodeScalars
+        var start: String.Index?
+        var count = 0
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            let isSpace = scalar.isASCII ? (scalar == " " || (0x09...0x0D).contains(scalar.value)) : scalar.properties.isWhitespace
+            if isSpace {
+                if let first = start { words.append((text[first..<index], count)) }
+                start = nil
+                count = 0
+            } else {
+                if start == nil { start = index }
+                count += 1
+            }
+            index = scalars.index(after: index)
+        }
+        if let first = start { words.append((text[first...], count)) }
+        return (words, true)
     }
 
     /// A text version of the map, as escaped HTML. A map whose arrows join its nodes one after another (a route)
