@@ -14,6 +14,8 @@ struct HandoutRenderer: Sendable {
     let contentAssets: [String: Data]
     /// Image bytes by site path (`assets/…`), from the content and the templates.
     private let imageData: [String: Data]
+    /// The shared part of page contexts, made once per depth and section.
+    private let commonCache = CommonContextCache()
 
     init(framework: Framework, templates: TemplateSet, contentAssets: [String: Data]) {
         self.framework = framework
@@ -53,6 +55,7 @@ struct HandoutRenderer: Sendable {
         let sitePath = SiteURLs.path(for: ref)
         var builder = PageContextBuilder(framework: framework, templates: templates, path: sitePath)
         builder.handout = true
+        builder.commonCache = commonCache
         let html: String
         switch ref.kind {
         case .stage:

@@ -59,6 +59,8 @@ public struct SiteRenderer: Sendable {
     let templates: TemplateSet
     /// What changed since the previous revision, when one was given.
     let changes: ChangeReport?
+    /// The shared part of page contexts, made once per depth and section.
+    let commonCache = CommonContextCache()
 
     public init(framework: Framework, templates: TemplateSet, changes: ChangeReport? = nil) {
         self.framework = framework
@@ -79,9 +81,10 @@ public struct SiteRenderer: Sendable {
     /// Every file this renderer makes, as independent jobs: the pages, the search index, the data files, the
     /// sitemap and the templates' assets.
     func jobs() -> [OutputJob] {
-        let builder: @Sendable (String) -> PageContextBuilder = { [framework, templates, changes] path in
+        let builder: @Sendable (String) -> PageContextBuilder = { [framework, templates, changes, commonCache] path in
             var builder = PageContextBuilder(framework: framework, templates: templates, path: path)
             builder.changes = changes
+            builder.commonCache = commonCache
             return builder
         }
         var jobs = pageJobs().map { job in OutputJob(path: job.path) { Data(job.render(builder(job.path)).utf8) } }
