@@ -56,7 +56,7 @@ struct HandoutRenderer: Sendable {
         var builder = PageContextBuilder(framework: framework, templates: templates, path: sitePath)
         builder.handout = true
         builder.commonCache = commonCache
-        let html: String
+        let html: [UInt8]
         switch ref.kind {
         case .stage:
             guard let stage = framework.stage(StageID(ref.id)) else { return nil }
@@ -84,13 +84,13 @@ struct HandoutRenderer: Sendable {
     }
 
     /// Puts a handout's content inside `handout.mustache`, with the stylesheets inlined.
-    static func wrap(_ content: String, title: String, description: String?, common: [String: Any], templates: TemplateSet) -> String {
+    static func wrap(_ content: [UInt8], title: String, description: String?, common: [String: Any], templates: TemplateSet) -> [UInt8] {
         var context = common
-        context["content"] = RawHTML(content)
+        context["content"] = RenderedHTML(content)
         context["title"] = title
         if let description { context["description"] = description }
         context["css"] = RawHTML(templates.inlineStylesheet)
-        return templates.render("handout", context)
+        return templates.renderBytes("handout", context)
     }
 }
 
@@ -101,9 +101,8 @@ enum HandoutLinks {
     /// - `src` of an image in the site: inlined as a `data:` URI; any other `src` is dropped.
     /// Returns the file's bytes: they are valid UTF-8 already, so no `String` copy of a (possibly large) handout
     /// is made.
-    static func rewriteToData(_ html: String, from page: String, baseURL: String?, images: [String: Data]) -> Data {
-        var html = html
-        return html.withUTF8 { bytes in Data(rewrite(bytes, from: page, baseURL: baseURL, images: images)) }
+    static func rewriteToData(_ html: [UInt8], from page: String, baseURL: String?, images: [String: Data]) -> Data {
+        html.withUnsafeBufferPointer { bytes in Data(rewrite(bytes, from: page, baseURL: baseURL, images: images)) }
     }
 
     /// The same over UTF-8 bytes: text and the tags it leaves alone are copied as they are; only `<a>`,

@@ -71,7 +71,7 @@ public struct SiteRenderer: Sendable {
     /// A page to render: where it goes, and how to make its body and title.
     struct PageJob: Sendable {
         var path: String
-        var render: @Sendable (PageContextBuilder) -> String
+        var render: @Sendable (PageContextBuilder) -> [UInt8]
     }
 
     public func render(parallel: Bool = true) -> [OutputFile] {
@@ -87,7 +87,7 @@ public struct SiteRenderer: Sendable {
             builder.commonCache = commonCache
             return builder
         }
-        var jobs = pageJobs().map { job in OutputJob(path: job.path) { Data(job.render(builder(job.path)).utf8) } }
+        var jobs = pageJobs().map { job in OutputJob(path: job.path) { Data(job.render(builder(job.path))) } }
         jobs.append(OutputJob(path: SearchIndex.path, cost: .large) { [framework] in Data(SearchIndex.script(for: framework).utf8) })
         jobs.append(OutputJob(path: DataExport.jsonPath, cost: .large) { [framework] in Data(DataExport.json(for: framework).utf8) })
         jobs.append(OutputJob(path: DataExport.csvPath, cost: .large) { [framework] in Data(DataExport.csv(for: framework).utf8) })

@@ -131,9 +131,14 @@ public struct TemplateSet: Sendable {
     /// Renders a named template with a context of dictionaries, arrays, strings, numbers and booleans (see
     /// `TemplateValue`); empty when there is no such template.
     func render(_ name: String, _ context: [String: Any]) -> String {
+        String(decoding: renderBytes(name, context), as: UTF8.self)
+    }
+
+    /// The same as UTF-8 bytes, which are valid UTF-8 (see `TemplateRenderer`).
+    func renderBytes(_ name: String, _ context: [String: Any]) -> [UInt8] {
         // Only names outside sections are checked, and there only the top-level keys are in scope.
         seenKeys.add(context.keys, for: name)
-        return TemplateRenderer.render(name, library: library, context: context)
+        return TemplateRenderer.renderBytes(name, library: library, context: context)
     }
 
     /// Warnings for names a template refers to that no context it was rendered with provides (they render as
@@ -178,6 +183,13 @@ public struct TemplateSet: Sendable {
 struct RawHTML: Sendable {
     var html: String
     init(_ html: String) { self.html = html }
+}
+
+/// Rendered output as UTF-8 bytes (from `TemplateSet.renderBytes`), inserted as it is like `RawHTML`: a page's
+/// content goes into its layout without becoming a `String`.
+struct RenderedHTML: Sendable {
+    var bytes: [UInt8]
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
 }
 
 /// The context keys seen by each template; shared by the threads that render pages.
