@@ -20,6 +20,14 @@ enum PlainText {
             text.reserveCapacity(bytes.count)
             var index = 0
             while index < bytes.count {
+                // Text up to the next tag or reference is copied in one piece.
+                var end = index
+                while end < bytes.count, bytes[end] != UInt8(ascii: "<"), bytes[end] != UInt8(ascii: "&") { end += 1 }
+                if end > index {
+                    text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
+                    index = end
+                    continue
+                }
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "&") {
                     index = decodeReference(in: bytes, at: index, into: &text)
@@ -31,8 +39,8 @@ enum PlainText {
                     continue
                 }
                 let tag = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end])
-                let name = tagName(of: tag)
-                if name == "img", let alt = attribute("alt", in: tag) {
+                let name = tagName(of: tag)  // packed: see `packedName`
+                if name == Self.imageName, let alt = attribute("alt", in: tag) {
                     text.append(space)
                     var at = 0
                     while at < alt.count {
@@ -44,7 +52,7 @@ enum PlainText {
                         }
                     }
                     text.append(space)
-                } else if !name.isEmpty, !inlineTags.contains(name) {
+                } else if name != 0, !inlineTags.contains(name) {
                     text.append(space)
                 }
                 index = end + 1
@@ -59,10 +67,19 @@ enum PlainText {
     /// Tags that sit inside a run of text, so removing them must not add a space (`<em>x</em>y` is "xy").
     /// Comments and other nameless tags (`<!-- raw HTML omitted -->`, which cmark writes in place of raw
     /// HTML) add no space either.
-    private static let inlineTags: Set<String> = [
+    private static let inlineTags: [UInt64] = [
         "a", "abbr", "b", "cite", "code", "del", "em", "i", "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong",
         "sub", "sup", "u", "var",
-    ]
+    ].map(packedName)
+    private static let imageName = packedName("img")
+
+    /// A tag name of up to 7 bytes packed into an integer (its bytes, then its length in the top byte), so names
+    /// are compared without making strings: this ran for every tag of every description.
+    private static func packedName(_ name: String) -> UInt64 {
+        var packed: UInt64 = 0
+        for (index, byte) in name.utf8.prefix(7).enumerated() { packed |= UInt64(byte) << (8 * UInt64(index)) }
+        return packed | UInt64(min(name.utf8.count, 255)) << 56
+    }
 
     private static func isASCIILetter(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
@@ -105,24 +122,29 @@ enum PlainText {
         return nil
     }
 
-    /// Lower-cased element name of a tag's inside (`/p` and `p class="x"` both give `p`); bytes of non-ASCII
-    /// characters count as letters.
-    private static func tagName(of tag: UnsafeBufferPointer<UInt8>) -> String {
-        var name: [UInt8] = []
+    /// Lower-cased element name of a tag's inside (`/p` and `p class="x"` both give `p`), packed as in
+    /// `packedName` (0 for no name; names longer than 7 bytes keep their first 7, which is enough to tell them
+    /// from the inline tags); bytes of non-ASCII characters count as letters.
+    private static func tagName(of tag: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var packed: UInt64 = 0
+        var length = 0
         var index = 0
         while index < tag.count, tag[index] == UInt8(ascii: "/") { index += 1 }
         while index < tag.count {
             let byte = tag[index]
+            let lower: UInt8
             if isASCIILetter(byte) {
-                name.append(byte | 0x20)
+                lower = byte | 0x20
             } else if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte >= 0x80 {
-                name.append(byte)
+                lower = byte
             } else {
                 break
             }
+            if length < 7 { packed |= UInt64(lower) << (8 * UInt64(length)) }
+            length += 1
             index += 1
         }
-        return String(decoding: name, as: UTF8.self)
+        return length == 0 ? 0 : packed | UInt64(min(length, 255)) << 56
     }
 
     /// The bytes of a quoted attribute's value in a tag's inside, still entity-encoded.
@@ -205,21 +227,30 @@ enum PlainText {
     /// with the Unicode White_Space property (no-break space, line separator, the typographic spaces …) by
     /// their encodings.
     private static func collapseWhitespace(bytes: [UInt8]) -> String {
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count)
-        var pendingSpace = false
-        var index = 0
-        while index < bytes.count {
-            let width = whitespaceWidth(bytes, at: index)
-            if width > 0 {
-                pendingSpace = !result.isEmpty
-                index += width
-                continue
+        // Written into a buffer of the input's size (the output is never longer): appending byte by byte to an
+        // array cost more than the test itself.
+        let result = [UInt8](unsafeUninitializedCapacity: bytes.count) { output, written in
+            written = 0
+            var pendingSpace = false
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                let plain = byte < 0x80 && byte != 0x20 && !(0x09...0x0D).contains(byte)
+                let width = plain ? 0 : whitespaceWidth(bytes, at: index)
+                if width > 0 {
+                    pendingSpace = written > 0
+                    index += width
+                    continue
+                }
+                if pendingSpace {
+                    output[written] = space
+                    written += 1
+                }
+                pendingSpace = false
+                output[written] = byte
+                written += 1
+                index += 1
             }
-            if pendingSpace { result.append(space) }
-            pendingSpace = false
-            result.append(bytes[index])
-            index += 1
         }
         return String(decoding: result, as: UTF8.self)
     }
