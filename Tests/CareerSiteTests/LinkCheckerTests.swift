@@ -66,6 +66,8 @@ import Testing
         #expect(slice.lastIndex(ofASCII: UInt8(ascii: "/")).map { slice[..<$0] } == "a/b")
         #expect("roles/x.html".lastIndex(ofASCII: UInt8(ascii: "/")).map { "roles/x.html"[..<$0] } == "roles")
         #expect("index.html".lastIndex(ofASCII: UInt8(ascii: "/")) == nil)
+        #expect("é</b></".replacingASCII("</", with: "<\\/") == "é<\\/b><\\/")
+        #expect("no match".replacingASCII("</", with: "x") == "no match")
     }
 
     @Test func resolvingLinksPass() {

@@ -63,5 +63,14 @@ import Testing
                     TagReference(name: "z", line: 2, column: 11), TagReference(name: "s", line: 2, column: 19, isSection: true),
                     TagReference(name: "p", line: 2, column: 31, isPartial: true),
                 ])
+        // Columns count Unicode scalars; a line break inside a tag moves the line on but not the line start; a name
+        // is trimmed of Unicode spaces and tabs (not line breaks); a template that sets delimiters is not scanned.
+        #expect(
+            TagReference.scan("é {{x}}\n{{#a\n}}{{y}}{{\u{A0}z }}")
+                == [
+                    TagReference(name: "x", line: 1, column: 3), TagReference(name: "a\n", line: 2, column: 1, isSection: true),
+                    TagReference(name: "y", line: 3, column: 8, depth: 1), TagReference(name: "z", line: 3, column: 13, depth: 1),
+                ])
+        #expect(TagReference.scan("{{x}}{{=<% %>=}}").isEmpty)
     }
 }

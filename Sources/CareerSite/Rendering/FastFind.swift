@@ -142,3 +142,27 @@ extension StringProtocol {
         return parts
     }
 }
+
+extension String {
+    /// Every occurrence of an ASCII `target` replaced with `replacement`, found in the UTF-8 bytes (Foundation's
+    /// `replacingOccurrences` compares Unicode text and was slow on a whole stylesheet).
+    func replacingASCII(_ target: String, with replacement: String) -> String {
+        let needle = Array(target.utf8)
+        let bytes = Array(utf8)
+        return bytes.withUnsafeBufferPointer { buffer in
+            guard !needle.isEmpty, var found = ByteSearch.first(needle, in: buffer) else { return self }
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count + 64)
+            var copied = 0
+            while true {
+                result.append(contentsOf: buffer[copied..<found])
+                result.append(contentsOf: replacement.utf8)
+                copied = found + needle.count
+                guard let next = ByteSearch.first(needle, in: buffer, from: copied) else { break }
+                found = next
+            }
+            result.append(contentsOf: buffer[copied...])
+            return String(decoding: result, as: UTF8.self)
+        }
+    }
+}
