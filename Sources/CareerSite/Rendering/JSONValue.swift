@@ -34,9 +34,14 @@ indirect enum JSONValue: Sendable {
     /// The value over several lines, indented by `indent` spaces per level, with `": "` after keys, and
     /// `[]` / `{}` for empty containers. No trailing newline.
     func pretty(indent: Int = 2, asciiOnly: Bool = false) -> String {
+        String(decoding: prettyBytes(indent: indent, asciiOnly: asciiOnly), as: UTF8.self)
+    }
+
+    /// The same as UTF-8 bytes (valid UTF-8: every piece comes from a string), for writing to a file.
+    func prettyBytes(indent: Int = 2, asciiOnly: Bool = false) -> [UInt8] {
         var output: [UInt8] = []
         write(to: &output, indent: max(indent, 0), depth: 0, asciiOnly: asciiOnly)
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 
     /// Written as UTF-8 bytes: appending to a byte array costs far less than appending to a `String`.
