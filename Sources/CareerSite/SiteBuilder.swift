@@ -220,20 +220,21 @@ public enum SiteBuilder {
         var diagnostics: [Diagnostic] = []
         var templates: TemplateSet?
         var clock = PhaseClock()
-        // The templates and the content do not depend on each other: one is read while the other is.
+        // The templates and the content do not depend on each other: the templates are read on another thread
+        // while the content is read here. (Reading the content inside a two-way concurrentPerform, as before, made
+        // its own concurrentPerform over the files run partly serially, as nested ones do.)
         let steps = ConcurrentResults<LoadStep>(count: 2)
-        DispatchQueue.concurrentPerform(iterations: 2) { index in
-            if index == 0 {
-                steps.set(
-                    0,
-                    .templates(
-                        Result { () throws(DiagnosticsError) in
-                            try TemplateSet.load(from: options.templates, displayRoot: options.templatesName)
-                        }))
-            } else {
-                steps.set(1, .content(ContentLoader(root: options.content, displayRoot: options.contentName).load()))
-            }
+        let templatesRead = DispatchGroup()
+        DispatchQueue.global().async(group: templatesRead) {
+            steps.set(
+                0,
+                .templates(
+                    Result { () throws(DiagnosticsError) in
+                        try TemplateSet.load(from: options.templates, displayRoot: options.templatesName)
+                    }))
         }
+        steps.set(1, .content(ContentLoader(root: options.content, displayRoot: options.contentName).load()))
+        templatesRead.wait()
         var loaded: LoadedContent?
         for step in steps.values {
             switch step {
