@@ -194,6 +194,12 @@ enum Slug {
             while bytes.last == UInt8(ascii: "-") { bytes.removeLast() }
             return String(decoding: bytes, as: UTF8.self)
         }
+        return unicodeSlug(text)
+    }
+
+    /// The general case, for any text: Unicode lower-casing, then the scalars `a`-`z` and `0`-`9` kept and every
+    /// run of other scalars made one hyphen.
+    static func unicodeSlug(_ text: String) -> String {
         var slug = ""
         for scalar in text.lowercased().unicodeScalars {
             if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {

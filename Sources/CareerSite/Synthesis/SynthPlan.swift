@@ -469,17 +469,6 @@ struct IDMaker {
         return candidate
     }
 
-    /// Lower-case ASCII letters and digits joined by single hyphens.
-    static func slug(_ title: String) -> String {
-        var slug = ""
-        for scalar in title.lowercased().unicodeScalars {
-            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
-                slug.unicodeScalars.append(scalar)
-            } else if !slug.isEmpty, !slug.hasSuffix("-") {
-                slug += "-"
-            }
-        }
-        while slug.hasSuffix("-") { slug.removeLast() }
-        return slug
-    }
+    /// Lower-case ASCII letters and digits joined by single hyphens (`Slug.make`).
+    static func slug(_ title: String) -> String { Slug.make(title) }
 }
