@@ -127,9 +127,8 @@ enum LinkChecker {
                     func named(_ name: StaticString) -> Bool {
                         let count = name.utf8CodeUnitCount
                         let start = quote - 1 - count
-                        guard start >= 1, bytes[start - 1] == UInt8(ascii: " ") else { return false }
-                        for offset in 0..<count where bytes[start + offset] != name.utf8Start[offset] { return false }
-                        return true
+                        return start >= 1 && bytes[start - 1] == UInt8(ascii: " ")
+                            && ByteSearch.matches(name, in: bytes, at: start)
                     }
                     let isID = named("id")
                     let isHref = !isID && readLinks && named("href")
@@ -255,11 +254,8 @@ enum LinkChecker {
             ("&quot;", UInt8(ascii: "\"")), ("&#39;", UInt8(ascii: "'")), ("&lt;", UInt8(ascii: "<")), ("&gt;", UInt8(ascii: ">")),
             ("&amp;", UInt8(ascii: "&")),
         ]
-        for (name, byte) in entities {
-            let count = name.utf8CodeUnitCount
-            guard index + count <= bytes.count else { continue }
-            let start = name.utf8Start
-            if (0..<count).allSatisfy({ bytes[index + $0] == start[$0] }) { return (byte, count) }
+        for (name, byte) in entities where ByteSearch.matches(name, in: bytes, at: index) {
+            return (byte, name.utf8CodeUnitCount)
         }
         return nil
     }

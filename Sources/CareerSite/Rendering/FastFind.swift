@@ -14,6 +14,16 @@ enum ByteSearch {
         return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
 
+    /// Whether `pattern`'s bytes appear in `bytes` starting at `offset` (false when they would not fit).
+    static func matches<Bytes: RandomAccessCollection>(_ pattern: StaticString, in bytes: Bytes, at offset: Int) -> Bool
+    where Bytes.Element == UInt8, Bytes.Index == Int {
+        let count = pattern.utf8CodeUnitCount
+        guard offset >= bytes.startIndex, count <= bytes.endIndex - offset else { return false }
+        let start = pattern.utf8Start
+        for index in 0..<count where bytes[offset + index] != start[index] { return false }
+        return true
+    }
+
     /// The offset of the first occurrence of `needle` in `haystack` at or after `from`.
     static func first(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int? {
         guard let first = needle.first, let base = haystack.baseAddress, from >= 0 else { return nil }

@@ -182,10 +182,6 @@ enum SiteURLs {
 
     /// Whether the bytes just before `offset` are `suffix`.
     private static func bytes(_ bytes: UnsafeBufferPointer<UInt8>, before offset: Int, endWith suffix: StaticString) -> Bool {
-        let count = suffix.utf8CodeUnitCount
-        guard offset >= count else { return false }
-        let start = suffix.utf8Start
-        for index in 0..<count where bytes[offset - count + index] != start[index] { return false }
-        return true
+        offset >= suffix.utf8CodeUnitCount && ByteSearch.matches(suffix, in: bytes, at: offset - suffix.utf8CodeUnitCount)
     }
 }
