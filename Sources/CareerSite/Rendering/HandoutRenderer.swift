@@ -56,7 +56,7 @@ struct HandoutRenderer: Sendable {
         var builder = PageContextBuilder(framework: framework, templates: templates, path: sitePath)
         builder.handout = true
         builder.commonCache = commonCache
-        let html: [UInt8]
+        let html: Data
         switch ref.kind {
         case .stage:
             guard let stage = framework.stage(StageID(ref.id)) else { return nil }
@@ -84,13 +84,13 @@ struct HandoutRenderer: Sendable {
     }
 
     /// Puts a handout's content inside `handout.mustache`, with the stylesheets inlined.
-    static func wrap(_ content: [UInt8], title: String, description: String?, common: [String: Any], templates: TemplateSet) -> [UInt8] {
+    static func wrap(_ content: Data, title: String, description: String?, common: [String: Any], templates: TemplateSet) -> Data {
         var context = common
         context["content"] = RenderedHTML(content)
         context["title"] = title
         if let description { context["description"] = description }
         context["css"] = RawHTML(templates.inlineStylesheet)
-        return templates.renderBytes("handout", context)
+        return templates.renderData("handout", context, capacity: content.count + templates.inlineStylesheet.utf8.count + 16_384)
     }
 }
 
@@ -100,31 +100,27 @@ enum HandoutLinks {
     /// - `href="#…"`: kept; other absolute URLs: the address is written out after the text, without a link.
     /// - `src` of an image in the site: inlined as a `data:` URI; any other `src` is dropped.
     /// Returns the file's bytes: they are valid UTF-8 already, so no `String` copy of a (possibly large) handout
-    /// is made.
-    static func rewriteToData(_ html: [UInt8], from page: String, baseURL: String?, images: [String: Data]) -> Data {
-        html.withUnsafeBufferPointer { bytes in Data(rewrite(bytes, from: page, baseURL: baseURL, images: images)) }
+    /// is made, and they become the `Data` without a copy either.
+    static func rewriteToData(_ html: Data, from page: String, baseURL: String?, images: [String: Data]) -> Data {
+        html.withUnsafeBytes { raw in
+            rewrite(raw.bindMemory(to: UInt8.self), from: page, baseURL: baseURL, images: images).takeData()
+        }
     }
 
     /// The same over UTF-8 bytes: text and the tags it leaves alone are copied as they are; only `<a>`,
     /// `</a>`, `<img>` and `<svg>` tags are looked at (every byte it looks for is ASCII).
-    private static func rewrite(_ bytes: UnsafeBufferPointer<UInt8>, from page: String, baseURL: String?, images: [String: Data]) -> [UInt8]
+    private static func rewrite(_ bytes: UnsafeBufferPointer<UInt8>, from page: String, baseURL: String?, images: [String: Data])
+        -> ByteSink
     {
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count + bytes.count / 8)
+        let result = ByteSink(capacity: bytes.count + bytes.count / 8)
         var inSVG = false
         // For each open <a>: nil when kept as a link, otherwise the text to add after it (an external address).
         var openAnchors: [String?] = []
         var index = 0
-        func starts(_ prefix: StaticString, at offset: Int) -> Bool {
-            let count = prefix.utf8CodeUnitCount
-            guard offset + count <= bytes.count else { return false }
-            let pointer = prefix.utf8Start
-            for at in 0..<count where bytes[offset + at] != pointer[at] { return false }
-            return true
-        }
+        func starts(_ prefix: StaticString, at offset: Int) -> Bool { ByteSearch.matches(prefix, in: bytes, at: offset) }
         while index < bytes.count {
             guard let open = ByteSearch.first(byte: UInt8(ascii: "<"), in: bytes, from: index) else { break }
-            result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<open]))
+            result.append(UnsafeBufferPointer(rebasing: bytes[index..<open]))
             guard let close = ByteSearch.first(byte: UInt8(ascii: ">"), in: bytes, from: open) else {
                 index = open
                 break
@@ -138,7 +134,7 @@ enum HandoutLinks {
             let isAnchor = starts("<a ", at: open) || starts("<a>", at: open)
             let isImage = starts("<img ", at: open)
             if !isAnchor && !isImage && !starts("</a>", at: open) {
-                result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[open...close]))
+                result.append(UnsafeBufferPointer(rebasing: bytes[open...close]))
                 continue
             }
             if isAnchor {
@@ -150,15 +146,15 @@ enum HandoutLinks {
                 if let replacement = linkTarget(target, from: page, baseURL: baseURL) {
                     let escaped = HTML.escape(replacement)
                     if let value, escaped != raw {
-                        result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[open..<value.lowerBound]))
-                        result.append(contentsOf: escaped.utf8)
-                        result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[value.upperBound...close]))
+                        result.append(UnsafeBufferPointer(rebasing: bytes[open..<value.lowerBound]))
+                        result.append(escaped)
+                        result.append(UnsafeBufferPointer(rebasing: bytes[value.upperBound...close]))
                     } else {
-                        result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[open...close]))
+                        result.append(UnsafeBufferPointer(rebasing: bytes[open...close]))
                     }
                     openAnchors.append(nil)
                 } else {
-                    result.append(contentsOf: (inSVG ? "<g>" : "<span class=\"link-text\">").utf8)
+                    result.append(inSVG ? "<g>" : "<span class=\"link-text\">")
                     let external = LinkChecker.isExternal(target) && !inSVG
                     let shown = target.hasPrefix("mailto:") ? String(target.dropFirst("mailto:".count)) : target
                     openAnchors.append(external ? " <span class=\"link-address\">(\(HTML.escape(shown)))</span>" : "")
@@ -167,25 +163,25 @@ enum HandoutLinks {
             }
             if !isImage {  // `</a>`
                 if let suffix = openAnchors.popLast() ?? nil {
-                    result.append(contentsOf: ((inSVG ? "</g>" : "</span>") + suffix).utf8)
+                    result.append((inSVG ? "</g>" : "</span>") + suffix)
                 } else {
-                    result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[open...close]))
+                    result.append(UnsafeBufferPointer(rebasing: bytes[open...close]))
                 }
                 continue
             }
             let tag = String(decoding: UnsafeBufferPointer(rebasing: bytes[open...close]), as: UTF8.self)
             if let source = attribute("src", in: tag) {
                 if let data = imageURI(source, from: page, images: images) {
-                    result.append(contentsOf: replacing(attribute: "src", in: tag, with: data).utf8)
+                    result.append(replacing(attribute: "src", in: tag, with: data))
                 } else {
                     let alt = attribute("alt", in: tag) ?? ""
-                    result.append(contentsOf: "<span class=\"missing-image\">\(HTML.escape(alt))</span>".utf8)
+                    result.append("<span class=\"missing-image\">\(HTML.escape(alt))</span>")
                 }
             } else {
-                result.append(contentsOf: tag.utf8)
+                result.append(tag)
             }
         }
-        result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index...]))
+        result.append(UnsafeBufferPointer(rebasing: bytes[index...]))
         return result
     }
 
@@ -226,10 +222,9 @@ enum HandoutLinks {
         Int
     >? {
         let count = prefix.utf8CodeUnitCount
-        let pattern = prefix.utf8Start
         var index = open
         while index + count <= close {
-            if (0..<count).allSatisfy({ bytes[index + $0] == pattern[$0] }) {
+            if ByteSearch.matches(prefix, in: bytes, at: index) {
                 let start = index + count
                 var end = start
                 while end <= close, bytes[end] != UInt8(ascii: "\"") { end += 1 }

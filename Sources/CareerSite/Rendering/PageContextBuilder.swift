@@ -90,7 +90,7 @@ struct PageContextBuilder {
     /// Renders the page kind's template, then the layout around it.
     private func page(
         _ template: String, title: String, description: String?, breadcrumbs: [Context], section: String?, _ context: Context
-    ) -> [UInt8] {
+    ) -> Data {
         var context = context
         context["title"] = title
         for (key, value) in context {
@@ -110,7 +110,7 @@ struct PageContextBuilder {
             context["handout_href"] = href(HandoutRenderer.path(kind, id: Self.htmlStem(name) ?? String(name)))
         }
         let shared = common(section: section)
-        let content = templates.renderBytes(template, context.merging(shared) { current, _ in current })
+        let content = templates.renderData(template, context.merging(shared) { current, _ in current })
         if handout {
             return HandoutRenderer.wrap(content, title: title, description: description, common: commonContext(), templates: templates)
         }
@@ -126,7 +126,7 @@ struct PageContextBuilder {
             layout["changed"] = ["href": href(SiteURLs.changes) + "#" + SiteURLs.anchor(entry.kind, entry.id)]
         }
         if let base = framework.info.baseURL { layout["canonical"] = base + (path == SiteURLs.home ? "" : path) }
-        return templates.renderBytes("layout", layout)
+        return templates.renderData("layout", layout, capacity: content.count + 16_384)
     }
 
     /// The entry this page shows, from its path (`roles/x.html` -> role x).
@@ -142,7 +142,7 @@ struct PageContextBuilder {
         return String(name[..<name.utf8.index(name.utf8.endIndex, offsetBy: -5)])
     }
 
-    func changesPage() -> [UInt8] {
+    func changesPage() -> Data {
         var context: Context =
             changes?.templateContext(context: 12) { ref in
                 href(SiteURLs.path(for: ref))
@@ -210,7 +210,7 @@ struct PageContextBuilder {
 
     // MARK: Pages
 
-    func home() -> [UInt8] {
+    func home() -> Data {
         let stages: [Context] = framework.stages.map { stage in
             var item: Context = [
                 "title": stage.title, "href": href(SiteURLs.path(for: stage.id)), "order": stage.order, "summary": stage.summary,
@@ -246,7 +246,7 @@ struct PageContextBuilder {
         return page("home", title: framework.info.title, description: nil, breadcrumbs: [], section: "home", context)
     }
 
-    func stage(_ stage: Stage) -> [UInt8] {
+    func stage(_ stage: Stage) -> Data {
         let below = framework.stage(before: stage.id)
         let domains: [Context] = framework.domains.compactMap { domain in
             let rows: [Context] = framework.capabilities(in: domain.id).compactMap { capability in
@@ -281,7 +281,7 @@ struct PageContextBuilder {
             breadcrumbs: [homeCrumb, link("Stages", SiteURLs.index(of: .stage))], section: "stages", context)
     }
 
-    func domain(_ domain: Domain) -> [UInt8] {
+    func domain(_ domain: Domain) -> Data {
         let context: Context = [
             "summary": domain.summary, "body": html(domain.body),
             "capabilities": framework.capabilities(in: domain.id).map(capabilityItem),
@@ -291,7 +291,7 @@ struct PageContextBuilder {
             breadcrumbs: [homeCrumb, link("Capabilities", SiteURLs.index(of: .capability))], section: "capabilities", context)
     }
 
-    func capability(_ capability: Capability) -> [UInt8] {
+    func capability(_ capability: Capability) -> Data {
         let levels: [Context] = framework.stages.map { stage in
             var item: Context = ["stage": stageLink(stage.id)]
             if let descriptor = capability.levels[stage.id] { item["descriptor"] = html(descriptor) }
@@ -309,7 +309,7 @@ struct PageContextBuilder {
             "capability", title: capability.title, description: capability.summary, breadcrumbs: crumbs, section: "capabilities", context)
     }
 
-    func profession(_ profession: Profession) -> [UInt8] {
+    func profession(_ profession: Profession) -> Data {
         let roles = framework.roles(in: profession.id)
         let byStage: [Context] = framework.stages.compactMap { stage in
             let atStage = roles.filter { $0.stage == stage.id }
@@ -331,7 +331,7 @@ struct PageContextBuilder {
             breadcrumbs: [homeCrumb, link("Professions", SiteURLs.index(of: .profession))], section: "professions", context)
     }
 
-    func role(_ role: Role) -> [UInt8] {
+    func role(_ role: Role) -> Data {
         let capabilities: [Context] = role.capabilities.compactMap { id in
             guard let capability = framework.capability(id) else { return nil }
             var item = capabilityItem(capability)
@@ -355,7 +355,7 @@ struct PageContextBuilder {
             breadcrumbs: [homeCrumb, link("Roles", SiteURLs.index(of: .role))], section: "roles", context)
     }
 
-    func route(_ route: Route) -> [UInt8] {
+    func route(_ route: Route) -> Data {
         let steps: [Context] = route.steps.enumerated().compactMap { index, step in
             guard let role = framework.role(step.role) else { return nil }
             var item = roleItem(role)
@@ -377,13 +377,13 @@ struct PageContextBuilder {
             breadcrumbs: [homeCrumb, link("Routes", SiteURLs.index(of: .route))], section: "routes", context)
     }
 
-    func page(_ page: Page) -> [UInt8] {
+    func page(_ page: Page) -> Data {
         var context: Context = ["body": html(page.body)]
         if let summary = page.summary { context["summary"] = summary }
         return self.page("page", title: page.title, description: page.summary, breadcrumbs: [homeCrumb], section: nil, context)
     }
 
-    func matrix() -> [UInt8] {
+    func matrix() -> Data {
         let stages: [Context] = framework.stages.map { stageLink($0.id) }
         let domains: [Context] = framework.domains.map { domain in
             let rows: [Context] = framework.capabilities(in: domain.id).map { capability in
@@ -406,7 +406,7 @@ struct PageContextBuilder {
             breadcrumbs: [homeCrumb], section: "matrix", context)
     }
 
-    func search() -> [UInt8] {
+    func search() -> Data {
         let context: Context = [
             "index_script": href(SearchIndex.path), "search_script": href("assets/search.js"),
             "matrix_href": href(SiteURLs.matrix), "roles_href": href(SiteURLs.index(of: .role)),
@@ -416,13 +416,13 @@ struct PageContextBuilder {
             breadcrumbs: [homeCrumb], section: "search", context)
     }
 
-    func notFound() -> [UInt8] {
+    func notFound() -> Data {
         page(
             "notfound", title: "Page not found", description: nil, breadcrumbs: [homeCrumb], section: nil,
             ["matrix_href": href(SiteURLs.matrix)])
     }
 
-    func settingsIndex() -> [UInt8] {
+    func settingsIndex() -> Data {
         let intro = "Roles by where people work. Many roles span more than one setting."
         let items: [Context] = framework.settings.map { setting in
             var item = link(setting.title.prefix(1).uppercased() + setting.title.dropFirst(), SiteURLs.path(forSetting: setting.slug))
@@ -435,7 +435,7 @@ struct PageContextBuilder {
             ["intro": intro, "groups": [["items": items]]])
     }
 
-    func setting(_ setting: Setting) -> [UInt8] {
+    func setting(_ setting: Setting) -> Data {
         let roles = framework.roles(inSetting: setting.slug)
         let groups: [Context] = framework.stages.compactMap { stage in
             let atStage = roles.filter { $0.stage == stage.id }
@@ -462,7 +462,7 @@ struct PageContextBuilder {
             .compactMap { $0 }.joined(separator: " · ")
     }
 
-    func index(of kind: EntryKind) -> [UInt8] {
+    func index(of kind: EntryKind) -> Data {
         var groups: [Context] = []
         let title: String
         var intro = ""
@@ -559,7 +559,16 @@ struct PageContextBuilder {
 
 extension PageContextBuilder {
     /// The whole framework as one handout: every section, with links between entries as anchors.
-    func frameworkHandout() -> [UInt8] {
+    func frameworkHandout() -> Data {
+        // The content is made in its own function, so the context (as large as the handout) is gone before the
+        // content goes into the layout.
+        let content = frameworkHandoutContent()
+        return HandoutRenderer.wrap(
+            content, title: framework.info.title, description: "The whole framework in one file.", common: commonContext(),
+            templates: templates)
+    }
+
+    private func frameworkHandoutContent() -> Data {
         func body(_ text: RichText, _ kind: EntryKind, _ id: String) -> RawHTML {
             RawHTML(
                 SiteURLs.prefixHeadingIDs(in: SiteURLs.resolveLinksToAnchors(in: text.html), prefix: SiteURLs.anchor(kind, id), demote: 2))
@@ -661,10 +670,7 @@ extension PageContextBuilder {
             "pages": pages, "handout": true, "title": framework.info.title,
         ]
         if let base = framework.info.baseURL { context["base_url"] = base }
-        let content = templates.renderBytes("handout-framework", context)
-        return HandoutRenderer.wrap(
-            content, title: framework.info.title, description: "The whole framework in one file.", common: commonContext(),
-            templates: templates)
+        return templates.renderData("handout-framework", context, capacity: 1 << 20)
     }
 }
 

@@ -71,7 +71,7 @@ public struct SiteRenderer: Sendable {
     /// A page to render: where it goes, and how to make its body and title.
     struct PageJob: Sendable {
         var path: String
-        var render: @Sendable (PageContextBuilder) -> [UInt8]
+        var render: @Sendable (PageContextBuilder) -> Data
     }
 
     public func render(parallel: Bool = true) -> [OutputFile] {
@@ -87,7 +87,7 @@ public struct SiteRenderer: Sendable {
             builder.commonCache = commonCache
             return builder
         }
-        var jobs = pageJobs().map { job in OutputJob(path: job.path) { Data(job.render(builder(job.path))) } }
+        var jobs = pageJobs().map { job in OutputJob(path: job.path) { job.render(builder(job.path)) } }
         jobs.append(OutputJob(path: SearchIndex.path, cost: .large) { [framework] in Data(SearchIndex.script(for: framework).utf8) })
         jobs.append(OutputJob(path: DataExport.jsonPath, cost: .large) { [framework] in Data(DataExport.jsonBytes(for: framework)) })
         jobs.append(OutputJob(path: DataExport.csvPath, cost: .large) { [framework] in Data(DataExport.csvBytes(for: framework)) })

@@ -131,14 +131,15 @@ public struct TemplateSet: Sendable {
     /// Renders a named template with a context of dictionaries, arrays, strings, numbers and booleans (see
     /// `TemplateValue`); empty when there is no such template.
     func render(_ name: String, _ context: [String: Any]) -> String {
-        String(decoding: renderBytes(name, context), as: UTF8.self)
+        String(decoding: renderData(name, context), as: UTF8.self)
     }
 
-    /// The same as UTF-8 bytes, which are valid UTF-8 (see `TemplateRenderer`).
-    func renderBytes(_ name: String, _ context: [String: Any]) -> [UInt8] {
+    /// The same as UTF-8 bytes, which are valid UTF-8 (see `TemplateRenderer`). `capacity`: room for the output
+    /// to start with, when the caller knows it is large.
+    func renderData(_ name: String, _ context: [String: Any], capacity: Int = 16_384) -> Data {
         // Only names outside sections are checked, and there only the top-level keys are in scope.
         seenKeys.add(context.keys, for: name)
-        return TemplateRenderer.renderBytes(name, library: library, context: context)
+        return TemplateRenderer.renderData(name, library: library, context: context, capacity: capacity)
     }
 
     /// Warnings for names a template refers to that no context it was rendered with provides (they render as
@@ -185,11 +186,11 @@ struct RawHTML: Sendable {
     init(_ html: String) { self.html = html }
 }
 
-/// Rendered output as UTF-8 bytes (from `TemplateSet.renderBytes`), inserted as it is like `RawHTML`: a page's
+/// Rendered output as UTF-8 bytes (from `TemplateSet.renderData`), inserted as it is like `RawHTML`: a page's
 /// content goes into its layout without becoming a `String`.
 struct RenderedHTML: Sendable {
-    var bytes: [UInt8]
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    var bytes: Data
+    init(_ bytes: Data) { self.bytes = bytes }
 }
 
 /// The context keys seen by each template; shared by the threads that render pages.

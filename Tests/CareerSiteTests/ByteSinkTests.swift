@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+@testable import CareerSite
+
+@Suite struct ByteSinkTests {
+    /// Random appends and inserts of every kind, checked after each step against an array doing the same; sizes
+    /// cross the sink's growth steps many times, and one piece is larger than a mapped block (256 KB).
+    @Test func aSinkHoldsWhatAnArrayWouldHold() {
+        var generator = SplitMix64(seed: 11)
+        for round in 0..<40 {
+            let sink = ByteSink(capacity: Int(generator.next() % 3) * 7)
+            var expected: [UInt8] = []
+            for step in 0..<60 {
+                let length = round == 0 && step == 30 ? 300_000 : Int(generator.next() % 90)
+                let piece = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+                switch generator.next() % 6 {
+                case 0:
+                    sink.append(piece)
+                    expected += piece
+                case 1:
+                    piece.withUnsafeBufferPointer { sink.append($0) }
+                    expected += piece
+                case 2:
+                    sink.append(Data(piece))
+                    expected += piece
+                case 3:
+                    let text = String(repeating: "é–a", count: length % 7)
+                    sink.append(text)
+                    expected += Array(text.utf8)
+                case 4:
+                    let at = Int(generator.next() % UInt64(expected.count + 1))
+                    sink.insert(piece, at: at)
+                    expected.insert(contentsOf: piece, at: at)
+                default:
+                    sink.append(piece.first ?? 0)
+                    expected.append(piece.first ?? 0)
+                }
+                #expect(sink.count == expected.count)
+                if let last = expected.indices.last { #expect(sink[last] == expected[last]) }
+            }
+            #expect(sink.isEmpty == expected.isEmpty)
+            #expect([UInt8](sink.takeData()) == expected)
+            // Taking hands the buffer over: the sink is empty, and it can be filled again.
+            #expect(sink.count == 0 && sink.isEmpty)
+            sink.append([1, 2, 3])
+            #expect([UInt8](sink.takeData()) == [1, 2, 3])
+        }
+        #expect(ByteSink().takeData().isEmpty)
+    }
+
+    @Test func bytesMatchAPatternOnlyWhereItFits() {
+        let bytes = Array("<a href=\"x\">".utf8)
+        #expect(ByteSearch.matches("<a ", in: bytes, at: 0))
+        #expect(ByteSearch.matches("href=\"", in: bytes, at: 3))
+        #expect(ByteSearch.matches("\">", in: bytes, at: bytes.count - 2))
+        #expect(!ByteSearch.matches("\">x", in: bytes, at: bytes.count - 2))
+        #expect(!ByteSearch.matches("<a", in: bytes, at: -1))
+        #expect(!ByteSearch.matches("a", in: bytes, at: bytes.count))
+        #expect(ByteSearch.matches("", in: bytes, at: bytes.count))
+        #expect(!ByteSearch.matches("href", in: bytes, at: 2))
+        bytes.withUnsafeBufferPointer { buffer in
+            #expect(ByteSearch.matches("x\"", in: buffer, at: 9))
+            #expect(!ByteSearch.matches("x\"", in: UnsafeBufferPointer(rebasing: buffer[..<10]), at: 9))
+        }
+    }
+}
