@@ -4,6 +4,7 @@ import Foundation
 
 struct Handout: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "handout",
         abstract: "Writes one self-contained handout, optionally printed to PDF.",
         discussion: """
             A handout is a single HTML file with everything inlined: it opens correctly on its own, from an email \

@@ -13,6 +13,7 @@ import Foundation
 /// libcurl and their libraries) out of every other command's start-up.
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Builds the site, serves it on 127.0.0.1 and rebuilds when content or templates change.",
         discussion: """
             Open pages reload after each successful rebuild. An edit that introduces an error prints the \

@@ -5,6 +5,7 @@ import Foundation
 /// `careers synth`: writes synthetic content for benchmarks and tests.
 struct Synth: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "synth",
         abstract: "Writes synthetic content in the content format, for benchmarks and tests.",
         discussion: """
             The same --roles and --seed always give byte-identical files, and careers check passes on them with no \
