@@ -1,7 +1,7 @@
 internal import Yams
 
 /// A front-matter value as written, with its position; no YAML typing is applied to scalars.
-indirect enum YAMLNode: Sendable {
+indirect enum YAMLNode: Sendable, Equatable {
     /// A scalar exactly as written; `plain` is true when it was not quoted or a block scalar.
     case scalar(String, plain: Bool, SourceLocation)
     case sequence([YAMLNode], SourceLocation)
@@ -32,19 +32,26 @@ indirect enum YAMLNode: Sendable {
 }
 
 /// One `key: value` pair of a YAML map.
-struct YAMLEntry: Sendable {
+struct YAMLEntry: Sendable, Equatable {
     var key: String
     var keyLocation: SourceLocation
     var value: YAMLNode
 }
 
-/// Parses front matter with Yams, keeping every node's line and column.
+/// Parses front matter, keeping every node's line and column: the usual simple shape directly
+/// (`SimpleFrontMatter`), anything else with Yams.
 enum YAMLReader {
     /// Limits that keep hostile input (alias bombs, deep nesting) from exhausting memory or stack.
     static let maximumNodes = 100_000
     static let maximumDepth = 64
 
     static func parse(_ yaml: String, path: String, firstLine: Int) -> Result<YAMLNode?, Diagnostic> {
+        if let simple = SimpleFrontMatter.parse(yaml, path: path, firstLine: firstLine) { return .success(simple) }
+        return parseWithYams(yaml, path: path, firstLine: firstLine)
+    }
+
+    /// The same, always with Yams (any YAML, and its error messages).
+    static func parseWithYams(_ yaml: String, path: String, firstLine: Int) -> Result<YAMLNode?, Diagnostic> {
         let root: Node?
         do {
             // Front matter is read as text (`FieldReader` decides what is a number), so no tags are resolved: the
