@@ -91,6 +91,10 @@ import Testing
             let html = (0..<count).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
             for prefix in ["", "../"] {
                 #expect(SiteURLs.resolveLinks(in: html, rootPrefix: prefix) == reference(html, prefix), "\(html)")
+                // What templates get: the text itself, or the resolved bytes.
+                let resolved = SiteURLs.resolvedLinks(in: html, rootPrefix: prefix)
+                let text = (resolved as? RenderedHTML).map { String(decoding: $0.bytes, as: UTF8.self) } ?? (resolved as? RawHTML)?.html
+                #expect(text == reference(html, prefix), "\(html)")
             }
         }
     }

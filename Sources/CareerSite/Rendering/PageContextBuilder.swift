@@ -29,7 +29,7 @@ struct PageContextBuilder {
     // MARK: Shared pieces
 
     private func href(_ target: String) -> String { root + target }
-    private func html(_ text: RichText) -> RawHTML { RawHTML(SiteURLs.resolveLinks(in: text.html, rootPrefix: root)) }
+    private func html(_ text: RichText) -> any Sendable { SiteURLs.resolvedLinks(in: text.html, rootPrefix: root) }
 
     private func link(_ title: String, _ target: String) -> Context { ["title": title, "href": href(target)] }
 
@@ -99,7 +99,7 @@ struct PageContextBuilder {
             let type = Swift.type(of: value)
             if type == [Context].self, let list = value as? [Context] {
                 context["has_" + key] = !list.isEmpty
-            } else if type != String.self, type != RawHTML.self, let list = value as? [Any] {
+            } else if type != String.self, type != RawHTML.self, type != RenderedHTML.self, let list = value as? [Any] {
                 context["has_" + key] = !list.isEmpty
             }
         }

@@ -141,32 +141,45 @@ enum SiteURLs {
     /// is ASCII, and the placeholders are written by `LinkRules`, so kinds and ids are ASCII too. (It ran for
     /// every body on every page, and `Character` steps through a `Substring` made it 7 % of a build.)
     static func resolveLinks(in html: String, rootPrefix prefix: String) -> String {
-        let original = html
+        let sink = ByteSink(capacity: html.utf8.count + 256)
+        guard resolveLinks(in: html, rootPrefix: prefix, into: sink) else { return html }
+        return String(decoding: sink.takeData(), as: UTF8.self)
+    }
+
+    /// The same for a template: the text itself when it has no placeholder, otherwise the result's bytes
+    /// (`RenderedHTML`), which need no `String` (making one validated every byte of every body again).
+    static func resolvedLinks(in html: String, rootPrefix prefix: String) -> any Sendable {
+        let sink = ByteSink(capacity: html.utf8.count + 256)
+        guard resolveLinks(in: html, rootPrefix: prefix, into: sink) else { return RawHTML(html) }
+        return RenderedHTML(sink.takeData())
+    }
+
+    /// Writes `html` with its placeholders resolved into `sink`; writes nothing and returns false when it has
+    /// none.
+    private static func resolveLinks(in html: String, rootPrefix prefix: String, into result: ByteSink) -> Bool {
         var html = html
         return html.withUTF8 { bytes in
             let scheme = Array(LinkRules.placeholderScheme.utf8)
-            guard var found = ByteSearch.first(scheme, in: bytes) else { return original }
+            guard var found = ByteSearch.first(scheme, in: bytes) else { return false }
             let quote = UInt8(ascii: "\""), slash = UInt8(ascii: "/"), hash = UInt8(ascii: "#")
-            var result: [UInt8] = []
-            result.reserveCapacity(bytes.count + 256)
             var copied = 0  // bytes before this offset are in `result`, or dropped
             while true {
                 let after = found + scheme.count
                 if Self.bytes(bytes, before: found, endWith: "href=\"") || Self.bytes(bytes, before: found, endWith: "src=\"") {
-                    result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<found]))
+                    result.append(UnsafeBufferPointer(rebasing: bytes[copied..<found]))
                     let kindEnd = ByteSearch.first(byte: slash, in: bytes, from: after) ?? bytes.count
                     let kindName = String(decoding: UnsafeBufferPointer(rebasing: bytes[after..<kindEnd]), as: UTF8.self)
                     let afterKind = min(kindEnd + 1, bytes.count)
                     if kindName == "asset" {
-                        result.append(contentsOf: prefix.utf8)
-                        result.append(contentsOf: "assets/".utf8)
+                        result.append(prefix)
+                        result.append("assets/")
                         copied = afterKind
                     } else if let kind = EntryKind(rawValue: kindName) {
                         var idEnd = afterKind
                         while idEnd < bytes.count, bytes[idEnd] != hash, bytes[idEnd] != quote { idEnd += 1 }
                         let id = String(decoding: UnsafeBufferPointer(rebasing: bytes[afterKind..<idEnd]), as: UTF8.self)
-                        result.append(contentsOf: prefix.utf8)
-                        result.append(contentsOf: path(kind, id).utf8)
+                        result.append(prefix)
+                        result.append(path(kind, id))
                         copied = idEnd
                     } else {
                         copied = after  // an unknown kind: the scheme goes, the rest stays
@@ -175,8 +188,8 @@ enum SiteURLs {
                 guard let next = ByteSearch.first(scheme, in: bytes, from: max(after, copied)) else { break }
                 found = next
             }
-            result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
-            return String(decoding: result, as: UTF8.self)
+            result.append(UnsafeBufferPointer(rebasing: bytes[copied...]))
+            return true
         }
     }
 
