@@ -86,13 +86,14 @@ public enum SiteBuilder {
             inputs: [(options.content, "the content folder"), (options.templates, "the templates folder")],
             project: options.projectRoot)
         var clock = PhaseClock()
-        let (framework, templates, diagnostics) = load(options)
+        let ledger = fingerprint.map(InputLedger.init)
+        let (framework, templates, diagnostics) = load(options, ledger: ledger)
         clock.lap("load")
         let all = (diagnostics + outputProblems).sortedForDisplay()
         guard !all.hasErrors, let framework, let templates else { return BuildReport(diagnostics: all) }
         let contentAssets: [String: Data]
         do {
-            contentAssets = try readAssets(framework)
+            contentAssets = try readAssets(framework, ledger: ledger)
         } catch {
             return BuildReport(diagnostics: all + [error])
         }
@@ -141,12 +142,13 @@ public enum SiteBuilder {
         }
         let handouts = made.filter { $0.0.hasPrefix(HandoutRenderer.folder + "/") }.map { ($0.0, $0.1.bytes) }
         do {
-            let summary = try session.finish(copying: framework.assets)
+            let summary = try session.finish(copying: framework.assets, ledger: ledger)
             clock.lap("write")
             if let fingerprint {
-                // An input that changed while the build read it may not match what was built: record a fingerprint
-                // that cannot match, so the next build runs in full.
-                let settled = BuildFingerprint(options: options) == fingerprint
+                // An input that changed between the fingerprint and the build's reading of it (even if it changed back
+                // since) may not match what was built: record a fingerprint that cannot match, so the next build
+                // runs in full.
+                let settled = ledger?.allMatched == true
                 var sizes = Dictionary(made.map { ($0.0, $0.1.bytes) }) { first, _ in first }
                 for asset in framework.assets { sizes["assets/" + asset.path] = contentAssets[asset.path]?.count ?? 0 }
                 try writer.record(
@@ -205,18 +207,21 @@ public enum SiteBuilder {
     }
 
     /// Reads the bytes of content assets (for handouts, which inline images).
-    private static func readAssets(_ framework: Framework) throws(Diagnostic) -> [String: Data] {
+    private static func readAssets(_ framework: Framework, ledger: InputLedger? = nil) throws(Diagnostic) -> [String: Data] {
         var data: [String: Data] = [:]
         for asset in framework.assets {
-            guard let bytes = try? Data(contentsOf: URL(fileURLWithPath: asset.sourcePath)) else {
+            let url = URL(fileURLWithPath: asset.sourcePath)
+            guard let bytes = try? Data(contentsOf: url) else {
                 throw Diagnostic.error("cannot read this asset", at: SourceLocation(path: asset.sourcePath))
             }
+            ledger?.note(bytes, from: url)
             data[asset.path] = bytes
         }
         return data
     }
 
-    static func load(_ options: BuildOptions) -> (Framework?, TemplateSet?, [Diagnostic]) {
+    /// `ledger`: told the bytes of every file read, when a build checks its inputs.
+    static func load(_ options: BuildOptions, ledger: InputLedger? = nil) -> (Framework?, TemplateSet?, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
         var templates: TemplateSet?
         var clock = PhaseClock()
@@ -230,10 +235,10 @@ public enum SiteBuilder {
                 0,
                 .templates(
                     Result { () throws(DiagnosticsError) in
-                        try TemplateSet.load(from: options.templates, displayRoot: options.templatesName)
+                        try TemplateSet.load(from: options.templates, displayRoot: options.templatesName, ledger: ledger)
                     }))
         }
-        steps.set(1, .content(ContentLoader(root: options.content, displayRoot: options.contentName).load()))
+        steps.set(1, .content(ContentLoader(root: options.content, displayRoot: options.contentName, ledger: ledger).load()))
         templatesRead.wait()
         var loaded: LoadedContent?
         for step in steps.values {

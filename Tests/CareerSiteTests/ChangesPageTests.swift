@@ -4,6 +4,25 @@ import Testing
 @testable import CareerSite
 
 @Suite struct ChangesPageTests {
+    /// A build against a previous revision, then one without, with the content unchanged: the second is a real
+    /// build, which drops the changes page, not "nothing changed" (which kept it and replayed the first's warning).
+    @Test func aBuildWithoutThePreviousRevisionAfterOneWithItIsNotANoOp() throws {
+        let previous = try TestSite()
+        defer { previous.remove() }
+        let site = try TestSite(["pages/help.md": "---\ntitle: Help\n---\nHelp.\n"])
+        defer { site.remove() }
+        var options = site.options
+        options.previous = previous.content.path
+        #expect(SiteBuilder.build(options).succeeded)
+        let changes = site.output.appendingPathComponent("changes.html")
+        #expect(FileManager.default.fileExists(atPath: changes.path))
+        let plain = site.build()
+        #expect(plain.succeeded && !plain.reusedPreviousBuild)
+        #expect(plain.diagnostics.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: changes.path))
+        #expect(site.build().reusedPreviousBuild)
+    }
+
     @Test func aPreviousRevisionAddsChangesPageAndMarksChangedPages() throws {
         let previous = try TestSite()
         defer { previous.remove() }

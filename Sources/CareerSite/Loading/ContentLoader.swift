@@ -28,11 +28,14 @@ struct ContentLoader {
     let root: URL
     /// How the folder is named in diagnostics (e.g. "Content").
     let displayRoot: String
+    /// Told the bytes of every file read, when a build checks its inputs (`InputLedger`).
+    let ledger: InputLedger?
     private let fileManager = FileManager.default
 
-    init(root: URL, displayRoot: String) {
+    init(root: URL, displayRoot: String, ledger: InputLedger? = nil) {
         self.root = root
         self.displayRoot = displayRoot
+        self.ledger = ledger
     }
 
     func load() -> LoadedContent {
@@ -168,6 +171,7 @@ struct ContentLoader {
             diagnostics.append(.error("cannot read this file (check that it exists and you may read it)", at: file))
             return nil
         }
+        ledger?.note(data, from: url)
         return Self.document(from: data, display: display, kind: kind, id: id, diagnostics: &diagnostics)
     }
 

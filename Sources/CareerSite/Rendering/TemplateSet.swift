@@ -57,6 +57,11 @@ public struct TemplateSet: Sendable {
 
     /// Loads `*.mustache`, `partials/*.mustache` and `assets/**` from a templates folder.
     public static func load(from root: URL, displayRoot: String) throws(DiagnosticsError) -> TemplateSet {
+        try load(from: root, displayRoot: displayRoot, ledger: nil)
+    }
+
+    /// The same; `ledger` is told the bytes of every file read, when a build checks its inputs.
+    static func load(from root: URL, displayRoot: String, ledger: InputLedger?) throws(DiagnosticsError) -> TemplateSet {
         let fileManager = FileManager.default
         var templates: [String: String] = [:]
         var assets: [String: Data] = [:]
@@ -66,6 +71,7 @@ public struct TemplateSet: Sendable {
                 problems.append(.error("cannot read this template", at: SourceLocation(path: display)))
                 return nil
             }
+            ledger?.note(data, from: url)
             guard case .success(let text) = SourceText.decode(data) else {
                 problems.append(.error("this template is not valid UTF-8 text", at: SourceLocation(path: display)))
                 return nil
@@ -112,7 +118,10 @@ public struct TemplateSet: Sendable {
                     continue
                 }
                 if values?.isDirectory == true { continue }
-                if let data = try? Data(contentsOf: url) { assets[relative] = data }
+                if let data = try? Data(contentsOf: url) {
+                    ledger?.note(data, from: url)
+                    assets[relative] = data
+                }
             }
         }
         if !problems.isEmpty { throw DiagnosticsError(problems) }

@@ -165,7 +165,7 @@ struct SiteWriter {
     }
 
     /// The rest of phase 1 (assets, stale files, flushing), then phase 2.
-    fileprivate func finish(_ plan: Plan, copying assets: [Asset], signals: SignalDeferral) throws -> WriteSummary {
+    fileprivate func finish(_ plan: Plan, copying assets: [Asset], signals: SignalDeferral, ledger: InputLedger?) throws -> WriteSummary {
         var plan = plan
         let stagingPath = output.appendingPathComponent(Self.staging).path
         for asset in assets {
@@ -173,9 +173,11 @@ struct SiteWriter {
             guard OutputPath.isSafe(path), !plan.expected.contains(path) else { throw WriteError.unsafePath(path) }
             plan.expected.insert(path)
             try ensureFolders(for: path, plan: &plan)
-            guard let data = try? Data(contentsOf: URL(fileURLWithPath: asset.sourcePath)) else {
+            let source = URL(fileURLWithPath: asset.sourcePath)
+            guard let data = try? Data(contentsOf: source) else {
                 throw WriteError.cannotRead(asset.sourcePath)
             }
+            ledger?.note(data, from: source)
             let staged = "\(Self.staging)/a\(plan.renames.count)"
             if try offer(data, path: path, staged: staged) {
                 plan.renames.append((staged, path))
@@ -491,7 +493,7 @@ final class StagedWrite: @unchecked Sendable {
 
     /// Copies the assets, removes stale files and puts everything in place; on any failure the folder is left as
     /// it was.
-    func finish(copying assets: [Asset]) throws -> WriteSummary {
+    func finish(copying assets: [Asset], ledger: InputLedger? = nil) throws -> WriteSummary {
         lock.lock()
         defer { lock.unlock() }
         ended = true
@@ -502,7 +504,7 @@ final class StagedWrite: @unchecked Sendable {
             }
             plan.summary.written = staged.count
             plan.summary.unchanged = unchanged
-            let summary = try writer.finish(plan, copying: assets, signals: signals)
+            let summary = try writer.finish(plan, copying: assets, signals: signals, ledger: ledger)
             signals.end()
             return summary
         } catch let error as WriteError {
