@@ -4,7 +4,7 @@ import Testing
 @testable import CareerSite
 
 @Suite struct ByteSinkTests {
-    /// Random appends and inserts of every kind, checked after each step against an array doing the same; sizes
+    /// Random appends, inserts and removals of every kind, checked after each step against an array doing the same; sizes
     /// cross the sink's growth steps many times, and one piece is larger than a mapped block (256 KB).
     @Test func aSinkHoldsWhatAnArrayWouldHold() {
         var generator = SplitMix64(seed: 11)
@@ -14,7 +14,7 @@ import Testing
             for step in 0..<60 {
                 let length = round == 0 && step == 30 ? 300_000 : Int(generator.next() % 90)
                 let piece = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
-                switch generator.next() % 6 {
+                switch generator.next() % 7 {
                 case 0:
                     sink.append(piece)
                     expected += piece
@@ -32,6 +32,11 @@ import Testing
                     let at = Int(generator.next() % UInt64(expected.count + 1))
                     sink.insert(piece, at: at)
                     expected.insert(contentsOf: piece, at: at)
+                case 5:
+                    let removed = Int(generator.next() % UInt64(expected.count + 1))
+                    sink.removeFirst(removed)
+                    expected.removeFirst(removed)
+                    #expect(sink.withBytes { Array($0) } == expected)
                 default:
                     sink.append(piece.first ?? 0)
                     expected.append(piece.first ?? 0)

@@ -96,6 +96,34 @@ import Testing
         #expect(Set(ids).count == ids.count, "duplicate ids in the framework handout")
     }
 
+    /// The whole-framework handout is rewritten piece by piece as it is rendered; cut anywhere, even inside a
+    /// tag or a character, the pieces give the bytes that rewriting all at once gives.
+    @Test func rewritingInPiecesGivesWhatRewritingAtOnceGives() {
+        let html = String(
+            repeating: "<p>é <a href=\"../roles/x.html#p\">x</a> <a href=\"https://e.org/\">e</a> <a href=\"#top\">t</a></p>"
+                + "<svg><a href=\"../x.html\"><text>s</text></a></svg><img src=\"../assets/ladder.png\" alt=\"L\">"
+                + "<img src=\"nope.png\" alt=\"N\"> <a>plain</a> <b>&lt;</b>\n", count: 3)
+        let bytes = Array(html.utf8)
+        let images = ["assets/ladder.png": Data("PNGDATA".utf8)]
+        for baseURL in [nil, "https://example.org/careers/"] {
+            let whole = HandoutLinks.rewriteToData(Data(bytes), from: "handouts/role-y.html", baseURL: baseURL, images: images)
+            let text = String(decoding: whole, as: UTF8.self)
+            #expect(text.contains("<span class=\"link-address\">(https://e.org/)</span>"))
+            #expect(text.contains("data:image/png;base64,"))
+            for size in 1...45 {
+                let rewriter = HandoutLinks.Rewriter(from: "handouts/role-y.html", baseURL: baseURL, images: images, capacity: 0)
+                var pending: [UInt8] = []
+                for start in stride(from: 0, to: bytes.count, by: size) {
+                    pending += bytes[start..<min(start + size, bytes.count)]
+                    let used = pending.withUnsafeBufferPointer { rewriter.take($0, final: false) }
+                    pending.removeFirst(used)
+                }
+                _ = pending.withUnsafeBufferPointer { rewriter.take($0, final: true) }
+                #expect(rewriter.result.takeData() == whole, "pieces of \(size) bytes, base URL \(baseURL ?? "none")")
+            }
+        }
+    }
+
     @Test func sitePagesLinkToTheirHandout() throws {
         let (site, _) = try build()
         defer { site.remove() }

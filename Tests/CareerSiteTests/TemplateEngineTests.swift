@@ -53,6 +53,71 @@ import Testing
             try render("{{maps}}|{{l}}|{{m}}", ["maps": [["t": "1"]], "l": ["x"], "m": ["a": "b"]]) == "||", "lists and maps write nothing")
     }
 
+    @Test func lazyMapsShowAsTheirMapsWouldAndAreMadeOnlyWhenShown() throws {
+        let maps: [[String: Any]] = [["t": "1"], ["t": "<2>"], ["u": "x"]]
+        var made = 0
+        let lazy = LazyMaps(maps) { map -> [String: Any] in
+            made += 1
+            return map
+        }
+        let text = "{{#l}}[{{t}}|{{u}}|{{top}}]{{/l}}|{{^l}}none{{/l}}|{{l}}|{{#e}}x{{/e}}{{^e}}empty{{/e}}"
+        let eager = try render(text, ["l": maps, "e": [[String: Any]](), "top": "T"])
+        #expect(eager == "[1||T][&lt;2&gt;||T][|x|T]|||empty")
+        #expect(try render(text, ["l": lazy, "e": LazyMaps(count: 0) { _ in [:] }, "top": "T"]) == eager)
+        #expect(made == 3, "each map is made once, when the section shows it")
+        made = 0
+        #expect(try render("{{^l}}none{{/l}}{{l}}", ["l": lazy]) == "")
+        #expect(made == 0, "an inverted section and a variable tag make no map")
+    }
+
+    @Test func aDeferredRenderIsWrittenInPlaceWithItsOwnContext() throws {
+        var library = [
+            "main": try TemplateParser.parse("<main>\n{{{content}}}\n</main>{{#flag}}!{{/flag}}"),
+            "inner": try TemplateParser.parse("<p>{{title}}|{{flag}}</p>\n{{#items}}{{.}}{{/items}}"),
+            "indented": try TemplateParser.parse("<div>\n  {{> wrap}}\n</div>"),
+            "wrap": try TemplateParser.parse("{{{content}}}\n{{{content}}}\n"),
+        ]
+        let inner: [String: Any] = ["title": "A&B", "items": ["x", "y"]]
+        let deferred = DeferredRender(name: "inner", context: inner)
+        let rendered = RenderedHTML(TemplateRenderer.renderData("inner", library: library, context: inner))
+        for name in ["main", "indented"] {
+            let inPlace = TemplateRenderer.render(name, library: library, context: ["content": deferred, "flag": true, "title": "outer"])
+            let asBytes = TemplateRenderer.render(name, library: library, context: ["content": rendered, "flag": true, "title": "outer"])
+            #expect(inPlace == asBytes, "\(name)")
+        }
+        #expect(
+            TemplateRenderer.render("main", library: library, context: ["content": deferred, "flag": true, "title": "outer"])
+                == "<main>\n<p>A&amp;B|</p>\nxy\n</main>!", "the inner template sees only its own context")
+        library["inner"] = nil
+        #expect(TemplateRenderer.render("main", library: library, context: ["content": deferred]) == "<main>\n\n</main>")
+    }
+
+    /// Drained output, joined, is the output made without draining, including where a partial indents its lines
+    /// around a deferred render whose output is several times the point at which the renderer drains.
+    @Test func drainingTakesTheOutputAsItIsMade() throws {
+        let library = [
+            "main": try TemplateParser.parse("<ol>\n{{#rows}}<li>{{n}}</li>\n{{/rows}}</ol>\n  {{> part}}\n{{{content}}}end"),
+            "part": try TemplateParser.parse("<p>\n{{{content}}}\n</p>\n"),
+            "inner": try TemplateParser.parse("{{#rows}}{{n}}\n{{/rows}}"),
+        ]
+        let rows: [[String: Any]] = (0..<20_000).map { ["n": "row \($0)"] }
+        let context: [String: Any] = ["rows": rows, "content": DeferredRender(name: "inner", context: ["rows": rows])]
+        let whole = TemplateRenderer.renderData("main", library: library, context: context)
+        var drained: [UInt8] = []
+        var calls = 0
+        let rest = TemplateRenderer.renderData("main", library: library, context: context) { sink in
+            calls += 1
+            drained += sink.withBytes { Array($0) }
+            sink.removeFirst(sink.count)
+        }
+        #expect(calls > 5)
+        #expect(rest.count < whole.count / 2)
+        let joined = drained + Array(rest)
+        let same = joined == Array(whole)
+        #expect(same, "the drained bytes and the rest differ from the whole")
+        #expect(String(decoding: whole, as: UTF8.self).contains("<p>\n  row 0\nrow 1\n"))
+    }
+
     @Test func syntaxErrorsSayWhatIsWrongAtTheTag() {
         let cases: [(String, String, Int, Int)] = [
             ("a\n{{#s}}\nb", "a section is opened but never closed ('s')", 2, 1),

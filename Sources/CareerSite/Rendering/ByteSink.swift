@@ -66,6 +66,20 @@ final class ByteSink {
         count += bytes.count
     }
 
+    /// Calls `body` with the bytes so far.
+    func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try body(UnsafeBufferPointer(start: storage, count: count))
+    }
+
+    /// Drops the first `count` bytes, moving the rest to the start.
+    func removeFirst(_ removed: Int) {
+        precondition(removed >= 0 && removed <= count, "index out of range")
+        guard removed > 0 else { return }
+        let base = storage.unsafelyUnwrapped
+        base.update(from: base + removed, count: count - removed)
+        count -= removed
+    }
+
     /// The bytes, as `Data` that takes over the buffer; the sink is empty afterwards.
     func takeData() -> Data {
         guard let buffer = storage, count > 0 else { return Data() }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The framework as data: `data/framework.json` (everything) and `data/framework.csv` (roles × capabilities).
 ///
 /// Both are pure functions of the model, written the same way every time. `Docs/data-format.md` documents
@@ -18,13 +20,14 @@ enum DataExport {
     ///
     /// Every key is always present: an optional field that is not set is `null`, and a list that is not set is
     /// `[]`. References are ids. Markdown (descriptors, `entry`, bodies) is given as plain text.
-    static func json(for framework: Framework) -> String { String(decoding: jsonBytes(for: framework), as: UTF8.self) }
+    static func json(for framework: Framework) -> String { String(decoding: jsonData(for: framework), as: UTF8.self) }
 
     /// The same as UTF-8 bytes, for the file (valid UTF-8: every piece comes from a string).
-    static func jsonBytes(for framework: Framework) -> [UInt8] {
-        var bytes = document(for: framework).prettyBytes(indent: 2)
-        bytes.append(UInt8(ascii: "\n"))
-        return bytes
+    static func jsonData(for framework: Framework) -> Data {
+        let output = ByteSink(capacity: 1 << 16)
+        document(for: framework).writePretty(to: output, indent: 2)
+        output.append(UInt8(ascii: "\n"))
+        return output.takeData()
     }
 
     static func document(for framework: Framework) -> JSONValue {
@@ -125,12 +128,21 @@ enum DataExport {
 
     /// `data/framework.csv`: RFC 4180 with CRLF line endings, UTF-8 without a BOM, a header row, then one row
     /// per capability each role lists, in role display order and then the role's own capability order.
-    static func csv(for framework: Framework) -> String { String(decoding: csvBytes(for: framework), as: UTF8.self) }
+    static func csv(for framework: Framework) -> String { String(decoding: csvData(for: framework), as: UTF8.self) }
 
-    /// The same as UTF-8 bytes, for the file: fields are written straight into one buffer (making a string of
-    /// each field and joining them cost 3 % of a build).
-    static func csvBytes(for framework: Framework) -> [UInt8] {
-        var rows: [[String]] = [csvColumns]
+    /// The same as UTF-8 bytes, for the file: each row's fields are written straight into one buffer (making a
+    /// string of each field and joining them cost 3 % of a build; holding every row first cost memory).
+    static func csvData(for framework: Framework) -> Data {
+        let output = ByteSink(capacity: 1 << 16)
+        func write(_ row: [String]) {
+            for (index, field) in row.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                appendCSVField(field, to: output)
+            }
+            output.append(13)
+            output.append(10)
+        }
+        write(csvColumns)
         // Many roles share a capability and stage, so each descriptor is converted to plain text once.
         var descriptors: [CapabilityID: [StageID: String]] = [:]
         func descriptor(_ capability: Capability, _ stage: StageID) -> String {
@@ -144,7 +156,7 @@ enum DataExport {
             let profession = framework.profession(role.profession)
             for id in role.capabilities {
                 guard let capability = framework.capability(id) else { continue }
-                rows.append([
+                write([
                     role.id.rawValue, role.title, role.stage.rawValue, stage?.title ?? "", role.profession.rawValue,
                     profession?.title ?? "", role.bands.joined(separator: "; "), role.settings.joined(separator: "; "),
                     capability.code ?? "", capability.id.rawValue, capability.title, capability.domain.rawValue,
@@ -153,17 +165,7 @@ enum DataExport {
                 ])
             }
         }
-        var output: [UInt8] = []
-        output.reserveCapacity(rows.count * 256)
-        for row in rows {
-            for (index, field) in row.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                appendCSVField(field, to: &output)
-            }
-            output.append(13)
-            output.append(10)
-        }
-        return output
+        return output.takeData()
     }
 
     /// One CSV field: neutralised against formula injection, then quoted if it needs to be.
@@ -171,15 +173,15 @@ enum DataExport {
     /// A cell starting with `=`, `+`, `-`, `@`, tab or CR would be run as a formula by spreadsheet programs, so
     /// it gets a leading `'`. A field containing `,`, `"`, CR or LF is quoted, with inner quotes doubled.
     static func csvField(_ value: String) -> String {
-        var output: [UInt8] = []
-        appendCSVField(value, to: &output)
-        return String(decoding: output, as: UTF8.self)
+        let output = ByteSink(capacity: value.utf8.count + 3)
+        appendCSVField(value, to: output)
+        return String(decoding: output.takeData(), as: UTF8.self)
     }
 
     /// `csvField`, appended to `output`. Byte by byte, so every quote is doubled, even one that a combining mark
     /// follows (as one Character, that pair is not equal to "\"", and was once left single, which ended the field
     /// early). Every character that starts a formula is ASCII, so the first byte decides.
-    static func appendCSVField(_ value: String, to output: inout [UInt8]) {
+    static func appendCSVField(_ value: String, to output: ByteSink) {
         var value = value
         value.withUTF8 { bytes in
             let first = bytes.first ?? 0
@@ -196,7 +198,7 @@ enum DataExport {
                 }
                 output.append(UInt8(ascii: "\""))
             } else {
-                output.append(contentsOf: bytes)
+                output.append(bytes)
             }
         }
     }

@@ -77,20 +77,45 @@ struct HandoutRenderer: Sendable {
         return OutputFile(path: Self.path(ref.kind, id: ref.id), contents: finished)
     }
 
-    /// The whole-framework handout's bytes, made without a `String` copy of the (large) result.
+    /// The whole-framework handout's bytes. It is by far the largest file (11 MB at 2,000 roles), so it is made as a
+    /// stream: each role's part of the context is made as the template reaches it (`LazyMaps`), the content is
+    /// rendered straight into the layout (`DeferredRender`), and the links are rewritten as the bytes are made.
+    /// Only the finished file is ever whole in memory.
     func renderFrameworkData() -> Data {
-        let html = PageContextBuilder(framework: framework, templates: templates, path: Self.frameworkPath).frameworkHandout()
-        return HandoutLinks.rewriteToData(html, from: Self.frameworkPath, baseURL: framework.info.baseURL, images: imageData)
+        let rewriter = HandoutLinks.Rewriter(
+            from: Self.frameworkPath, baseURL: framework.info.baseURL, images: imageData, capacity: 1 << 20)
+        let builder = PageContextBuilder(framework: framework, templates: templates, path: Self.frameworkPath)
+        let rest = builder.frameworkHandout { sink in
+            sink.removeFirst(sink.withBytes { rewriter.take($0, final: false) })
+        }
+        rest.withUnsafeBytes { _ = rewriter.take($0.bindMemory(to: UInt8.self), final: true) }
+        return rewriter.result.takeData()
     }
 
     /// Puts a handout's content inside `handout.mustache`, with the stylesheets inlined.
     static func wrap(_ content: Data, title: String, description: String?, common: [String: Any], templates: TemplateSet) -> Data {
+        wrap(RenderedHTML(content), size: content.count, title: title, description: description, common: common, templates: templates)
+    }
+
+    /// The same with the content as a template to render in place, and `drain` (see `TemplateRenderer.renderData`).
+    static func wrap(
+        _ content: DeferredRender, title: String, description: String?, common: [String: Any], templates: TemplateSet,
+        drain: @escaping (ByteSink) -> Void
+    ) -> Data {
+        wrap(content, size: 0, title: title, description: description, common: common, templates: templates, drain: drain)
+    }
+
+    private static func wrap(
+        _ content: Any, size: Int, title: String, description: String?, common: [String: Any], templates: TemplateSet,
+        drain: ((ByteSink) -> Void)? = nil
+    ) -> Data {
         var context = common
-        context["content"] = RenderedHTML(content)
+        context["content"] = content
         context["title"] = title
         if let description { context["description"] = description }
         context["css"] = RawHTML(templates.inlineStylesheet)
-        return templates.renderData("handout", context, capacity: content.count + templates.inlineStylesheet.utf8.count + 16_384)
+        return templates.renderData(
+            "handout", context, capacity: size + templates.inlineStylesheet.utf8.count + 16_384, drain: drain)
     }
 }
 
@@ -102,87 +127,104 @@ enum HandoutLinks {
     /// Returns the file's bytes: they are valid UTF-8 already, so no `String` copy of a (possibly large) handout
     /// is made, and they become the `Data` without a copy either.
     static func rewriteToData(_ html: Data, from page: String, baseURL: String?, images: [String: Data]) -> Data {
-        html.withUnsafeBytes { raw in
-            rewrite(raw.bindMemory(to: UInt8.self), from: page, baseURL: baseURL, images: images).takeData()
-        }
+        let rewriter = Rewriter(from: page, baseURL: baseURL, images: images, capacity: html.count + html.count / 8)
+        html.withUnsafeBytes { raw in _ = rewriter.take(raw.bindMemory(to: UInt8.self), final: true) }
+        return rewriter.result.takeData()
     }
 
-    /// The same over UTF-8 bytes: text and the tags it leaves alone are copied as they are; only `<a>`,
-    /// `</a>`, `<img>` and `<svg>` tags are looked at (every byte it looks for is ASCII).
-    private static func rewrite(_ bytes: UnsafeBufferPointer<UInt8>, from page: String, baseURL: String?, images: [String: Data])
-        -> ByteSink
-    {
-        let result = ByteSink(capacity: bytes.count + bytes.count / 8)
-        var inSVG = false
-        // For each open <a>: nil when kept as a link, otherwise the text to add after it (an external address).
-        var openAnchors: [String?] = []
-        var index = 0
-        func starts(_ prefix: StaticString, at offset: Int) -> Bool { ByteSearch.matches(prefix, in: bytes, at: offset) }
-        while index < bytes.count {
-            guard let open = ByteSearch.first(byte: UInt8(ascii: "<"), in: bytes, from: index) else { break }
-            result.append(UnsafeBufferPointer(rebasing: bytes[index..<open]))
-            guard let close = ByteSearch.first(byte: UInt8(ascii: ">"), in: bytes, from: open) else {
-                index = open
-                break
-            }
-            index = close + 1
-            if starts("<svg", at: open) {
-                inSVG = true
-            } else if starts("</svg", at: open) {
-                inSVG = false
-            }
-            let isAnchor = starts("<a ", at: open) || starts("<a>", at: open)
-            let isImage = starts("<img ", at: open)
-            if !isAnchor && !isImage && !starts("</a>", at: open) {
-                result.append(UnsafeBufferPointer(rebasing: bytes[open...close]))
-                continue
-            }
-            if isAnchor {
-                // The href's bytes, found in the tag's bytes; most links are kept as they are, so the tag is only
-                // rebuilt when its href changes.
-                let value = attributeRange(" href=\"", in: bytes, open, close)
-                let raw = value.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
-                let target = raw.map(LinkChecker.decodeEntities) ?? ""
-                if let replacement = linkTarget(target, from: page, baseURL: baseURL) {
-                    let escaped = HTML.escape(replacement)
-                    if let value, escaped != raw {
-                        result.append(UnsafeBufferPointer(rebasing: bytes[open..<value.lowerBound]))
-                        result.append(escaped)
-                        result.append(UnsafeBufferPointer(rebasing: bytes[value.upperBound...close]))
+    /// The rewriting as a stream: bytes go in piece by piece as they are made (`take`), and the result grows in
+    /// `result`. The output is the same however the input is cut into pieces, so a large handout can be rewritten
+    /// while it is rendered, without the whole of it in memory twice.
+    final class Rewriter {
+        private let page: String
+        private let baseURL: String?
+        private let images: [String: Data]
+        let result: ByteSink
+        private var inSVG = false
+        /// For each open <a>: nil when kept as a link, otherwise the text to add after it (an external address).
+        private var openAnchors: [String?] = []
+
+        init(from page: String, baseURL: String?, images: [String: Data], capacity: Int) {
+            self.page = page
+            self.baseURL = baseURL
+            self.images = images
+            result = ByteSink(capacity: capacity)
+        }
+
+        /// Rewrites `bytes` (UTF-8) up to the start of a tag that does not end in them, unless `final`, and returns
+        /// how many bytes it used; the rest must be given again, followed by what comes after them. Text and the
+        /// tags it leaves alone are copied as they are; only `<a>`, `</a>`, `<img>` and `<svg>` tags are looked at
+        /// (every byte it looks for is ASCII).
+        func take(_ bytes: UnsafeBufferPointer<UInt8>, final: Bool) -> Int {
+            var index = 0
+            func starts(_ prefix: StaticString, at offset: Int) -> Bool { ByteSearch.matches(prefix, in: bytes, at: offset) }
+            while index < bytes.count {
+                guard let open = ByteSearch.first(byte: UInt8(ascii: "<"), in: bytes, from: index) else { break }
+                result.append(UnsafeBufferPointer(rebasing: bytes[index..<open]))
+                guard let close = ByteSearch.first(byte: UInt8(ascii: ">"), in: bytes, from: open) else {
+                    if !final { return open }
+                    index = open
+                    break
+                }
+                index = close + 1
+                if starts("<svg", at: open) {
+                    inSVG = true
+                } else if starts("</svg", at: open) {
+                    inSVG = false
+                }
+                let isAnchor = starts("<a ", at: open) || starts("<a>", at: open)
+                let isImage = starts("<img ", at: open)
+                if !isAnchor && !isImage && !starts("</a>", at: open) {
+                    result.append(UnsafeBufferPointer(rebasing: bytes[open...close]))
+                    continue
+                }
+                if isAnchor {
+                    // The href's bytes, found in the tag's bytes; most links are kept as they are, so the tag is only
+                    // rebuilt when its href changes.
+                    let value = HandoutLinks.attributeRange(" href=\"", in: bytes, open, close)
+                    let raw = value.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+                    let target = raw.map(LinkChecker.decodeEntities) ?? ""
+                    if let replacement = HandoutLinks.linkTarget(target, from: page, baseURL: baseURL) {
+                        let escaped = HTML.escape(replacement)
+                        if let value, escaped != raw {
+                            result.append(UnsafeBufferPointer(rebasing: bytes[open..<value.lowerBound]))
+                            result.append(escaped)
+                            result.append(UnsafeBufferPointer(rebasing: bytes[value.upperBound...close]))
+                        } else {
+                            result.append(UnsafeBufferPointer(rebasing: bytes[open...close]))
+                        }
+                        openAnchors.append(nil)
+                    } else {
+                        result.append(inSVG ? "<g>" : "<span class=\"link-text\">")
+                        let external = LinkChecker.isExternal(target) && !inSVG
+                        let shown = target.hasPrefix("mailto:") ? String(target.dropFirst("mailto:".count)) : target
+                        openAnchors.append(external ? " <span class=\"link-address\">(\(HTML.escape(shown)))</span>" : "")
+                    }
+                    continue
+                }
+                if !isImage {  // `</a>`
+                    if let suffix = openAnchors.popLast() ?? nil {
+                        result.append((inSVG ? "</g>" : "</span>") + suffix)
                     } else {
                         result.append(UnsafeBufferPointer(rebasing: bytes[open...close]))
                     }
-                    openAnchors.append(nil)
-                } else {
-                    result.append(inSVG ? "<g>" : "<span class=\"link-text\">")
-                    let external = LinkChecker.isExternal(target) && !inSVG
-                    let shown = target.hasPrefix("mailto:") ? String(target.dropFirst("mailto:".count)) : target
-                    openAnchors.append(external ? " <span class=\"link-address\">(\(HTML.escape(shown)))</span>" : "")
+                    continue
                 }
-                continue
-            }
-            if !isImage {  // `</a>`
-                if let suffix = openAnchors.popLast() ?? nil {
-                    result.append((inSVG ? "</g>" : "</span>") + suffix)
+                let tag = String(decoding: UnsafeBufferPointer(rebasing: bytes[open...close]), as: UTF8.self)
+                if let source = HandoutLinks.attribute("src", in: tag) {
+                    if let data = HandoutLinks.imageURI(source, from: page, images: images) {
+                        result.append(HandoutLinks.replacing(attribute: "src", in: tag, with: data))
+                    } else {
+                        let alt = HandoutLinks.attribute("alt", in: tag) ?? ""
+                        result.append("<span class=\"missing-image\">\(HTML.escape(alt))</span>")
+                    }
                 } else {
-                    result.append(UnsafeBufferPointer(rebasing: bytes[open...close]))
+                    result.append(tag)
                 }
-                continue
             }
-            let tag = String(decoding: UnsafeBufferPointer(rebasing: bytes[open...close]), as: UTF8.self)
-            if let source = attribute("src", in: tag) {
-                if let data = imageURI(source, from: page, images: images) {
-                    result.append(replacing(attribute: "src", in: tag, with: data))
-                } else {
-                    let alt = attribute("alt", in: tag) ?? ""
-                    result.append("<span class=\"missing-image\">\(HTML.escape(alt))</span>")
-                }
-            } else {
-                result.append(tag)
-            }
+            result.append(UnsafeBufferPointer(rebasing: bytes[index...]))
+            return bytes.count
         }
-        result.append(UnsafeBufferPointer(rebasing: bytes[index...]))
-        return result
     }
 
     /// The href a link keeps in a handout, or nil when it should become plain text: only fragments of the

@@ -26,88 +26,85 @@ indirect enum JSONValue: Sendable {
     /// - Parameter asciiOnly: also escape every non-ASCII character as `\uXXXX` (surrogate pairs above
     ///   U+FFFF), so the text reads the same whatever character encoding it is decoded with.
     func compact(asciiOnly: Bool = false) -> String {
-        var output: [UInt8] = []
-        write(to: &output, indent: nil, depth: 0, asciiOnly: asciiOnly)
-        return String(decoding: output, as: UTF8.self)
+        let output = ByteSink(capacity: 4096)
+        write(to: output, indent: nil, depth: 0, asciiOnly: asciiOnly)
+        return String(decoding: output.takeData(), as: UTF8.self)
     }
 
     /// The value over several lines, indented by `indent` spaces per level, with `": "` after keys, and
     /// `[]` / `{}` for empty containers. No trailing newline.
     func pretty(indent: Int = 2, asciiOnly: Bool = false) -> String {
-        String(decoding: prettyBytes(indent: indent, asciiOnly: asciiOnly), as: UTF8.self)
+        let output = ByteSink(capacity: 4096)
+        writePretty(to: output, indent: indent, asciiOnly: asciiOnly)
+        return String(decoding: output.takeData(), as: UTF8.self)
     }
 
-    /// The same as UTF-8 bytes (valid UTF-8: every piece comes from a string), for writing to a file.
-    func prettyBytes(indent: Int = 2, asciiOnly: Bool = false) -> [UInt8] {
-        var output: [UInt8] = []
-        write(to: &output, indent: max(indent, 0), depth: 0, asciiOnly: asciiOnly)
-        return output
+    /// The same appended to `output` as UTF-8 bytes (valid UTF-8: every piece comes from a string), for a file.
+    func writePretty(to output: ByteSink, indent: Int = 2, asciiOnly: Bool = false) {
+        write(to: output, indent: max(indent, 0), depth: 0, asciiOnly: asciiOnly)
     }
 
-    /// Written as UTF-8 bytes: appending to a byte array costs far less than appending to a `String`.
-    private func write(to output: inout [UInt8], indent: Int?, depth: Int, asciiOnly: Bool) {
+    /// Written as UTF-8 bytes: appending to a byte buffer costs far less than appending to a `String`.
+    private func write(to output: ByteSink, indent: Int?, depth: Int, asciiOnly: Bool) {
         switch self {
-        case .null: output += "null".utf8
-        case .bool(let value): output += (value ? "true" : "false").utf8
-        case .int(let value): output += String(value).utf8
-        case .string(let text): Self.quote(text, asciiOnly: asciiOnly, into: &output)
+        case .null: output.append("null")
+        case .bool(let value): output.append(value ? "true" : "false")
+        case .int(let value): output.append(String(value))
+        case .string(let text): Self.quote(text, asciiOnly: asciiOnly, into: output)
         case .array(let items):
             guard !items.isEmpty else {
-                output += "[]".utf8
+                output.append("[]")
                 return
             }
             output.append(UInt8(ascii: "["))
             for (offset, item) in items.enumerated() {
                 if offset > 0 { output.append(UInt8(ascii: ",")) }
-                Self.newline(&output, indent: indent, depth: depth + 1)
-                item.write(to: &output, indent: indent, depth: depth + 1, asciiOnly: asciiOnly)
+                Self.newline(output, indent: indent, depth: depth + 1)
+                item.write(to: output, indent: indent, depth: depth + 1, asciiOnly: asciiOnly)
             }
-            Self.newline(&output, indent: indent, depth: depth)
+            Self.newline(output, indent: indent, depth: depth)
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             guard !members.isEmpty else {
-                output += "{}".utf8
+                output.append("{}")
                 return
             }
             output.append(UInt8(ascii: "{"))
             for (offset, member) in members.enumerated() {
                 if offset > 0 { output.append(UInt8(ascii: ",")) }
-                Self.newline(&output, indent: indent, depth: depth + 1)
-                Self.quote(member.key, asciiOnly: asciiOnly, into: &output)
-                output += (indent == nil ? ":" : ": ").utf8
-                member.value.write(to: &output, indent: indent, depth: depth + 1, asciiOnly: asciiOnly)
+                Self.newline(output, indent: indent, depth: depth + 1)
+                Self.quote(member.key, asciiOnly: asciiOnly, into: output)
+                output.append(indent == nil ? ":" : ": ")
+                member.value.write(to: output, indent: indent, depth: depth + 1, asciiOnly: asciiOnly)
             }
-            Self.newline(&output, indent: indent, depth: depth)
+            Self.newline(output, indent: indent, depth: depth)
             output.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func newline(_ output: inout [UInt8], indent: Int?, depth: Int) {
+    private static func newline(_ output: ByteSink, indent: Int?, depth: Int) {
         guard let indent else { return }
         output.append(UInt8(ascii: "\n"))
-        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * depth))
+        for _ in 0..<indent * depth { output.append(UInt8(ascii: " ")) }
     }
 
     /// `text` as a JSON string literal, with the escaping described on the type.
     static func quote(_ text: String, asciiOnly: Bool = false) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity(text.utf8.count + 2)
-        quote(text, asciiOnly: asciiOnly, into: &output)
-        return String(decoding: output, as: UTF8.self)
+        let output = ByteSink(capacity: text.utf8.count + 2)
+        quote(text, asciiOnly: asciiOnly, into: output)
+        return String(decoding: output.takeData(), as: UTF8.self)
     }
 
     /// The same, appended to `output`. Runs of bytes that need no escape are copied at once; only the ASCII
     /// bytes named on the type and, for `asciiOnly` or U+2028/U+2029, non-ASCII scalars are looked at.
-    /// (No `reserveCapacity` here: on a shared buffer it would reallocate to the exact size for each string,
-    /// undoing the array's geometric growth.)
-    static func quote(_ text: String, asciiOnly: Bool, into output: inout [UInt8]) {
+    static func quote(_ text: String, asciiOnly: Bool, into output: ByteSink) {
         output.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in
             var runStart = 0
             var index = 0
             func flush(to end: Int) {
-                if end > runStart { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end])) }
+                if end > runStart { output.append(UnsafeBufferPointer(rebasing: bytes[runStart..<end])) }
             }
             while index < bytes.count {
                 let byte = bytes[index]
@@ -126,7 +123,7 @@ indirect enum JSONValue: Sendable {
                         }
                     if let escape {
                         flush(to: index)
-                        output += escape
+                        output.append(escape)
                         runStart = index + 1
                     }
                     index += 1
@@ -142,10 +139,10 @@ indirect enum JSONValue: Sendable {
                     flush(to: index)
                     if value > 0xFFFF {
                         let rest = value - 0x10000
-                        output += unicodeEscape(0xD800 + (rest >> 10))
-                        output += unicodeEscape(0xDC00 + (rest & 0x3FF))
+                        output.append(unicodeEscape(0xD800 + (rest >> 10)))
+                        output.append(unicodeEscape(0xDC00 + (rest & 0x3FF)))
                     } else {
-                        output += unicodeEscape(value)
+                        output.append(unicodeEscape(value))
                     }
                     runStart = index + length
                 }

@@ -559,16 +559,16 @@ struct PageContextBuilder {
 
 extension PageContextBuilder {
     /// The whole framework as one handout: every section, with links between entries as anchors.
-    func frameworkHandout() -> Data {
-        // The content is made in its own function, so the context (as large as the handout) is gone before the
-        // content goes into the layout.
-        let content = frameworkHandoutContent()
-        return HandoutRenderer.wrap(
-            content, title: framework.info.title, description: "The whole framework in one file.", common: commonContext(),
-            templates: templates)
+    /// `drain` takes the bytes as they are made (see `HandoutRenderer.renderFrameworkData`).
+    func frameworkHandout(drain: @escaping (ByteSink) -> Void) -> Data {
+        HandoutRenderer.wrap(
+            templates.deferred("handout-framework", frameworkHandoutContext()), title: framework.info.title,
+            description: "The whole framework in one file.", common: commonContext(), templates: templates, drain: drain)
     }
 
-    private func frameworkHandoutContent() -> Data {
+    /// The content's context. Lists that grow with the framework are `LazyMaps`, so each entry's part (with its body)
+    /// is made when the template shows it and let go after.
+    private func frameworkHandoutContext() -> Context {
         func body(_ text: RichText, _ kind: EntryKind, _ id: String) -> RawHTML {
             RawHTML(
                 SiteURLs.prefixHeadingIDs(in: SiteURLs.resolveLinksToAnchors(in: text.html), prefix: SiteURLs.anchor(kind, id), demote: 2))
@@ -587,7 +587,7 @@ extension PageContextBuilder {
             item["bands"] = bands(stage.bands)
             if let level = stage.level { item["level"] = level }
             item["body"] = body(stage.body, .stage, stage.id.rawValue)
-            item["roles"] = framework.roles(at: stage.id).map { ref(.role, $0.id.rawValue, $0.title) }
+            item["roles"] = LazyMaps(framework.roles(at: stage.id)) { ref(.role, $0.id.rawValue, $0.title) }
             item["has_roles"] = !framework.roles(at: stage.id).isEmpty
             return item
         }
@@ -595,7 +595,7 @@ extension PageContextBuilder {
             var item = ref(.domain, domain.id.rawValue, domain.title)
             item["summary"] = domain.summary
             item["body"] = body(domain.body, .domain, domain.id.rawValue)
-            item["capabilities"] = framework.capabilities(in: domain.id).map { capability -> Context in
+            item["capabilities"] = LazyMaps(framework.capabilities(in: domain.id)) { capability -> Context in
                 var entry = ref(.capability, capability.id.rawValue, capability.title)
                 if let code = capability.code { entry["code"] = code }
                 entry["summary"] = capability.summary
@@ -613,7 +613,7 @@ extension PageContextBuilder {
             item["summary"] = profession.summary
             if let regulator = profession.regulator { item["regulator"] = regulator }
             item["body"] = body(profession.body, .profession, profession.id.rawValue)
-            item["roles"] = framework.roles(in: profession.id).map { ref(.role, $0.id.rawValue, $0.title) }
+            item["roles"] = LazyMaps(framework.roles(in: profession.id)) { ref(.role, $0.id.rawValue, $0.title) }
             return item
         }
         let roleGroups: [Context] = framework.stages.compactMap { stage in
@@ -621,7 +621,7 @@ extension PageContextBuilder {
             guard !roles.isEmpty else { return nil }
             return [
                 "stage": ref(.stage, stage.id.rawValue, stage.title),
-                "roles": roles.map { role -> Context in
+                "roles": LazyMaps(roles) { role -> Context in
                     var item = ref(.role, role.id.rawValue, role.title)
                     item["summary"] = role.summary
                     item["bands"] = bands(role.bands)
@@ -643,7 +643,7 @@ extension PageContextBuilder {
                 },
             ]
         }
-        let routes: [Context] = framework.routes.map { route in
+        let routes = LazyMaps(framework.routes) { route -> Context in
             var item = ref(.route, route.id.rawValue, route.title)
             item["summary"] = route.summary
             item["steps"] = route.steps.enumerated().compactMap { index, step -> Context? in
@@ -670,7 +670,7 @@ extension PageContextBuilder {
             "pages": pages, "handout": true, "title": framework.info.title,
         ]
         if let base = framework.info.baseURL { context["base_url"] = base }
-        return templates.renderData("handout-framework", context, capacity: 1 << 20)
+        return context
     }
 }
 

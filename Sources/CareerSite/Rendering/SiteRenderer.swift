@@ -89,8 +89,8 @@ public struct SiteRenderer: Sendable {
         }
         var jobs = pageJobs().map { job in OutputJob(path: job.path) { job.render(builder(job.path)) } }
         jobs.append(OutputJob(path: SearchIndex.path, cost: .large) { [framework] in Data(SearchIndex.script(for: framework).utf8) })
-        jobs.append(OutputJob(path: DataExport.jsonPath, cost: .large) { [framework] in Data(DataExport.jsonBytes(for: framework)) })
-        jobs.append(OutputJob(path: DataExport.csvPath, cost: .large) { [framework] in Data(DataExport.csvBytes(for: framework)) })
+        jobs.append(OutputJob(path: DataExport.jsonPath, cost: .large) { [framework] in DataExport.jsonData(for: framework) })
+        jobs.append(OutputJob(path: DataExport.csvPath, cost: .large) { [framework] in DataExport.csvData(for: framework) })
         if let sitemap = SitemapWriter.sitemap(for: framework) {
             jobs.append(OutputJob(path: SiteURLs.sitemap) { Data(sitemap.utf8) })
         }

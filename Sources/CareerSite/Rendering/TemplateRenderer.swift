@@ -12,9 +12,13 @@ enum TemplateValue {
     case bool(Bool)
     case map([String: Any])
     case maps([[String: Any]])
+    /// A list of maps made one at a time as a section shows them (`LazyMaps`).
+    case lazyMaps(LazyMaps)
     case list([Any])
     /// A whole number (counts), written in decimal as `String(describing:)` writes it, without its cost.
     case int(Int)
+    /// Another template rendered straight into the output where it is written (`DeferredRender`).
+    case deferred(DeferredRender)
     /// Other numbers and anything else: written as `String(describing:)`; a section on one shows its content once.
     case other(Any)
 
@@ -53,6 +57,14 @@ enum TemplateValue {
             self = .int(number)
             return
         }
+        if type == LazyMaps.self, let lazy = value as? LazyMaps {
+            self = .lazyMaps(lazy)
+            return
+        }
+        if type == DeferredRender.self, let deferred = value as? DeferredRender {
+            self = .deferred(deferred)
+            return
+        }
         switch value {
         case let text as String:
             if text.isEmpty { return nil }
@@ -89,6 +101,12 @@ struct TemplateRenderer {
     let library: [String: [TemplateNode]]
     private let output: ByteSink
     private var stack: [TemplateValue] = []
+    /// Takes finished bytes out of the output while rendering goes on (see `renderData(…, drain:)`).
+    private var drain: ((ByteSink) -> Void)?
+    /// How many bytes wait in the output before `drain` is called.
+    private static let drainThreshold = 1 << 16
+    /// Renders under way that indent their lines; they hold positions in the output, so nothing is drained then.
+    private var indentedFrames = 0
 
     private init(library: [String: [TemplateNode]], capacity: Int) {
         self.library = library
@@ -97,12 +115,18 @@ struct TemplateRenderer {
 
     /// The named template filled with `context`, as UTF-8 bytes; empty when there is no such template.
     /// `capacity`: room for the output to start with, when the caller knows it is large.
-    static func renderData(_ name: String, library: [String: [TemplateNode]], context: [String: Any], capacity: Int = 16_384)
-        -> Data
-    {
+    /// `drain`: called now and then during rendering with the output so far, from which it may remove bytes from the
+    /// start (`ByteSink.removeFirst`) to use them as they are made; the result is then what it left. It is called
+    /// only between whole pieces of the template (never inside a tag's output) and never while a partial's lines are
+    /// being indented, so what it removes is final.
+    static func renderData(
+        _ name: String, library: [String: [TemplateNode]], context: [String: Any], capacity: Int = 16_384,
+        drain: ((ByteSink) -> Void)? = nil
+    ) -> Data {
         guard let nodes = library[name] else { return Data() }
         var renderer = TemplateRenderer(library: library, capacity: capacity)
         renderer.stack = [.map(context)]
+        renderer.drain = drain
         renderer.render(nodes, indentation: [])
         return renderer.output.takeData()
     }
@@ -114,9 +138,14 @@ struct TemplateRenderer {
 
     private mutating func render(_ nodes: [TemplateNode], indentation: [UInt8]) {
         if indentation.isEmpty {
-            for node in nodes { render(node, indentation: indentation) }
+            for node in nodes {
+                render(node, indentation: indentation)
+                if let drain, indentedFrames == 0, output.count >= Self.drainThreshold { drain(output) }
+            }
             return
         }
+        indentedFrames += 1
+        defer { indentedFrames -= 1 }
         // Indentation goes before any non-empty output that starts a line of this template's own output (a line
         // ends at "\n" as a Swift Character, so not at "\r\n").
         let start = output.count
@@ -155,6 +184,8 @@ struct TemplateRenderer {
         case .bool(let flag): if flag { render(children, indentation: indentation) }
         case .maps(let maps):
             for map in maps { renderPushing(.map(map), children, indentation: indentation) }
+        case .lazyMaps(let lazy):
+            for index in 0..<lazy.count { renderPushing(.map(lazy.make(index)), children, indentation: indentation) }
         case .list(let items):
             for item in items { renderPushing(TemplateValue(item) ?? .text(""), children, indentation: indentation) }
         case .some(let value):
@@ -167,6 +198,7 @@ struct TemplateRenderer {
         case nil: render(children, indentation: indentation)
         case .bool(let flag): if !flag { render(children, indentation: indentation) }
         case .maps(let maps): if maps.isEmpty { renderPushing(.maps(maps), children, indentation: indentation) }
+        case .lazyMaps(let lazy): if lazy.count == 0 { renderPushing(.lazyMaps(lazy), children, indentation: indentation) }
         case .list(let items): if items.isEmpty { renderPushing(.list(items), children, indentation: indentation) }
         case .some: return
         }
@@ -203,13 +235,19 @@ struct TemplateRenderer {
         return TemplateValue(value)
     }
 
-    private func write(_ value: TemplateValue) {
+    private mutating func write(_ value: TemplateValue) {
         switch value {
         case .text(let text): appendEscaped(text)
         case .html(let html): append(html)
         case .bytes(let data): output.append(data)
         case .bool(let flag): append(flag ? "true" : "false")
-        case .map, .maps, .list: return
+        case .map, .maps, .lazyMaps, .list: return
+        case .deferred(let deferred):
+            guard let nodes = library[deferred.name] else { return }
+            let outer = stack
+            stack = [.map(deferred.context)]
+            render(nodes, indentation: [])
+            stack = outer
         case .int(let number): append(String(number))
         case .other(let other): append(String(describing: other))
         }

@@ -145,10 +145,17 @@ public struct TemplateSet: Sendable {
 
     /// The same as UTF-8 bytes, which are valid UTF-8 (see `TemplateRenderer`). `capacity`: room for the output
     /// to start with, when the caller knows it is large.
-    func renderData(_ name: String, _ context: [String: Any], capacity: Int = 16_384) -> Data {
+    /// `drain`: see `TemplateRenderer.renderData`.
+    func renderData(_ name: String, _ context: [String: Any], capacity: Int = 16_384, drain: ((ByteSink) -> Void)? = nil) -> Data {
         // Only names outside sections are checked, and there only the top-level keys are in scope.
         seenKeys.add(context.keys, for: name)
-        return TemplateRenderer.renderData(name, library: library, context: context, capacity: capacity)
+        return TemplateRenderer.renderData(name, library: library, context: context, capacity: capacity, drain: drain)
+    }
+
+    /// `name` filled with `context`, to be rendered where a template writes it (see `DeferredRender`).
+    func deferred(_ name: String, _ context: [String: Any]) -> DeferredRender {
+        seenKeys.add(context.keys, for: name)
+        return DeferredRender(name: name, context: context)
     }
 
     /// Warnings for names a template refers to that no context it was rendered with provides (they render as
@@ -200,6 +207,34 @@ struct RawHTML: Sendable {
 struct RenderedHTML: Sendable {
     var bytes: Data
     init(_ bytes: Data) { self.bytes = bytes }
+}
+
+/// A list of maps for a section, made one map at a time as the section shows them and let go after: a long list
+/// (every role of a large framework, each with its body) is never held whole. A section over it shows its content
+/// once per map, an inverted section only when `count` is 0, and a variable tag writes nothing, as for `[[String: Any]]`.
+/// `make` runs each time the list is shown, so a template that shows it twice makes each map twice.
+struct LazyMaps {
+    let count: Int
+    let make: (Int) -> [String: Any]
+
+    init(count: Int, make: @escaping (Int) -> [String: Any]) {
+        self.count = count
+        self.make = make
+    }
+
+    /// One map per element of `items`.
+    init<Item>(_ items: [Item], make: @escaping (Item) -> [String: Any]) {
+        count = items.count
+        self.make = { make(items[$0]) }
+    }
+}
+
+/// Another template filled with its own context, rendered straight into the output where a tag writes it (as
+/// `{{{content}}}` writes a page into its layout), so the inner result is never a separate buffer. It counts as
+/// present even when it would render nothing. Made by `TemplateSet.deferred`.
+struct DeferredRender {
+    let name: String
+    let context: [String: Any]
 }
 
 /// The context keys seen by each template; shared by the threads that render pages.
