@@ -97,6 +97,58 @@ import Testing
             ])
     }
 
+    /// A fragment must match an id byte for byte, as a browser matches it: "é" written as one scalar does not match
+    /// "e" and a combining accent, though Swift compares the two as equal strings.
+    @Test func aFragmentMatchesAnIdOnlyByteForByte() {
+        let files = [
+            file("index.html", "<a href=\"#caf\u{E9}\">a</a> <a href=\"#cafe\u{301}\">b</a> <a href=\"#x\">c</a>"),
+            file("x.html", "<h2 id=\"cafe\u{301}\">Café</h2><p id=\"x\"></p><a href=\"index.html#x\">x</a>"),
+        ]
+        #expect(
+            LinkChecker.check(files).map(\.description) == [
+                "index.html: broken link '#caf\u{E9}': no element with id 'caf\u{E9}' in index.html",
+                "index.html: broken link '#cafe\u{301}': no element with id 'cafe\u{301}' in index.html",
+                "index.html: broken link '#x': no element with id 'x' in index.html",
+                "x.html: broken link 'index.html#x': no element with id 'x' in index.html",
+            ])
+        let fixed = [
+            file("index.html", "<a href=\"x.html#cafe\u{301}\">b</a> <a href=\"x.html#x\">c</a>"), files[1],
+        ]
+        #expect(LinkChecker.check(fixed).map(\.description) == ["x.html: broken link 'index.html#x': no element with id 'x' in index.html"])
+        let wrongForm = [file("index.html", "<a href=\"x.html#caf\u{E9}\">a</a>"), files[1]]
+        #expect(
+            LinkChecker.check(wrongForm).map(\.description) == [
+                "index.html: broken link 'x.html#caf\u{E9}': no element with id 'caf\u{E9}' in x.html",
+                "x.html: broken link 'index.html#x': no element with id 'x' in index.html",
+            ])
+    }
+
+    /// Links and ids are kept packed into one buffer per page until the check; they read back as they were given.
+    @Test func packedStringsHoldWhatTheyWereGiven() {
+        var generator = SplitMix64(seed: 5)
+        let pieces = ["", "a", "é", "e\u{301}", "#", "../roles/", "x.html", "😀", "z", "A"]
+        for _ in 0..<200 {
+            let values = (0..<Int(generator.next() % 30)).map { _ in
+                (0..<Int(generator.next() % 5)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+            }
+            var packed = PackedStrings()
+            var other = PackedStrings()
+            let half = values.count / 2
+            for value in values[..<half] { packed.append(value) }
+            for value in values[half...] { other.append(value) }
+            packed.append(contentsOf: other)
+            packed.trim()
+            #expect((0..<packed.count).map { packed[$0] } == values)
+            let sorted = packed.sortedUnique()
+            let expected = Set(values.map { Array($0.utf8) }).sorted { $0.lexicographicallyPrecedes($1) }
+            #expect((0..<sorted.count).map { Array(sorted[$0].utf8) } == expected)
+            for value in values { #expect(sorted.containsSorted(value), "\(value)") }
+            for piece in pieces + ["b", "ee", "\u{E9}"] where !values.contains(where: { Array($0.utf8) == Array(piece.utf8) }) {
+                #expect(!sorted.containsSorted(piece), "\(piece)")
+            }
+        }
+    }
+
     @Test func standalonePagesMayOnlyReachThemselves() {
         let files = [
             file("index.html", "<a href=\"handouts/h.html#top\">h</a> <a href=\"handouts/h.html#gone\">g</a>"),

@@ -82,4 +82,17 @@ import Testing
         let value = JSONValue.object([("b", .int(1)), ("a", .array([.null, .bool(true), .object([])])), ("c", .array([]))])
         #expect(value.compact() == #"{"b":1,"a":[null,true,{}],"c":[]}"#)
     }
+
+    @Test func aLazyArrayIsWrittenAsTheSameArrayWouldBe() {
+        let items: [JSONValue] = [.int(1), .string("<x>"), .object([("k", .array([.null]))]), .array([])]
+        for (count, eager) in [(0, JSONValue.array([])), (items.count, .array(items))] {
+            let lazy = JSONValue.lazyArray(count: count) { items[$0] }
+            let wrapped = JSONValue.object([("list", lazy)])
+            let wrappedEager = JSONValue.object([("list", eager)])
+            #expect(lazy.compact() == eager.compact())
+            #expect(wrapped.pretty(indent: 2) == wrappedEager.pretty(indent: 2))
+            #expect(wrapped.compact(asciiOnly: true) == wrappedEager.compact(asciiOnly: true))
+        }
+        #expect(JSONValue.lazyArray(count: 2) { .int($0) }.pretty() == "[\n  0,\n  1\n]")
+    }
 }

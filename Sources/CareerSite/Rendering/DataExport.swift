@@ -45,12 +45,17 @@ enum DataExport {
             ),
             ("stages", .array(framework.stages.map(stage))),
             ("domains", .array(framework.domains.map(domain))),
-            ("capabilities", .array(framework.capabilities.map { capability($0, stages: framework.stages) })),
+            ("capabilities", lazy(framework.capabilities) { capability($0, stages: framework.stages) }),
             ("professions", .array(framework.professions.map(profession))),
-            ("roles", .array(framework.roles.map(role))),
+            ("roles", lazy(framework.roles, role)),
             ("routes", .array(framework.routes.map(route))),
             ("pages", .array(framework.pages.map(page))),
         ])
+    }
+
+    /// The lists that grow with the framework are written an entry at a time (`JSONValue.lazyArray`).
+    private static func lazy<Entry: Sendable>(_ entries: [Entry], _ item: @escaping @Sendable (Entry) -> JSONValue) -> JSONValue {
+        .lazyArray(count: entries.count) { item(entries[$0]) }
     }
 
     private static func text(_ rich: RichText) -> JSONValue { .string(PlainText.from(html: rich.html)) }

@@ -13,6 +13,9 @@ indirect enum JSONValue: Sendable {
     case array([JSONValue])
     /// Members in output order; keys should be unique.
     case object([(key: String, value: JSONValue)])
+    /// An array whose items are made one at a time as it is written, and let go after, so a long list (every role,
+    /// with its body as plain text) is never held whole. Written exactly as `.array` of the same items.
+    case lazyArray(count: Int, item: @Sendable (Int) -> JSONValue)
 
     /// `.string`, or `.null` when there is no text.
     static func optional(_ text: String?) -> JSONValue { text.map { .string($0) } ?? .null }
@@ -52,18 +55,9 @@ indirect enum JSONValue: Sendable {
         case .int(let value): output.append(String(value))
         case .string(let text): Self.quote(text, asciiOnly: asciiOnly, into: output)
         case .array(let items):
-            guard !items.isEmpty else {
-                output.append("[]")
-                return
-            }
-            output.append(UInt8(ascii: "["))
-            for (offset, item) in items.enumerated() {
-                if offset > 0 { output.append(UInt8(ascii: ",")) }
-                Self.newline(output, indent: indent, depth: depth + 1)
-                item.write(to: output, indent: indent, depth: depth + 1, asciiOnly: asciiOnly)
-            }
-            Self.newline(output, indent: indent, depth: depth)
-            output.append(UInt8(ascii: "]"))
+            Self.writeArray(count: items.count, item: { items[$0] }, to: output, indent: indent, depth: depth, asciiOnly: asciiOnly)
+        case .lazyArray(let count, let item):
+            Self.writeArray(count: count, item: item, to: output, indent: indent, depth: depth, asciiOnly: asciiOnly)
         case .object(let members):
             guard !members.isEmpty else {
                 output.append("{}")
@@ -80,6 +74,23 @@ indirect enum JSONValue: Sendable {
             Self.newline(output, indent: indent, depth: depth)
             output.append(UInt8(ascii: "}"))
         }
+    }
+
+    private static func writeArray(
+        count: Int, item: (Int) -> JSONValue, to output: ByteSink, indent: Int?, depth: Int, asciiOnly: Bool
+    ) {
+        guard count > 0 else {
+            output.append("[]")
+            return
+        }
+        output.append(UInt8(ascii: "["))
+        for offset in 0..<count {
+            if offset > 0 { output.append(UInt8(ascii: ",")) }
+            newline(output, indent: indent, depth: depth + 1)
+            item(offset).write(to: output, indent: indent, depth: depth + 1, asciiOnly: asciiOnly)
+        }
+        newline(output, indent: indent, depth: depth)
+        output.append(UInt8(ascii: "]"))
     }
 
     private static func newline(_ output: ByteSink, indent: Int?, depth: Int) {
