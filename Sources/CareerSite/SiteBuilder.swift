@@ -122,11 +122,26 @@ public enum SiteBuilder {
         } catch {
             return BuildReport(diagnostics: all + warnings + [.error("writing the site failed: \(error)", at: nil)])
         }
-        let made = OutputJob.run(jobs) { index, path, data in
-            let scan = path.hasSuffix(".html") ? LinkChecker.PageScan(data, links: true) : nil
-            session.offer(index, data)
-            return (bytes: data.count, scan: scan)
-        }
+        let made = OutputJob.run(
+            jobs,
+            consume: { index, path, data in
+                let scan = path.hasSuffix(".html") ? LinkChecker.PageScan(data, links: true) : nil
+                session.offer(index, data)
+                return (bytes: data.count, scan: scan)
+            },
+            streamed: { index, path, stream in
+                // A file made in pieces (the whole-framework handout) is scanned and staged piece by piece.
+                var scanner = path.hasSuffix(".html") ? LinkChecker.PageScan.Scanner(links: true) : nil
+                let bytes = session.offer(index) { write in
+                    withoutActuallyEscaping(write) { write in
+                        stream { piece in
+                            scanner?.feed(piece)
+                            write(piece)
+                        }
+                    }
+                }
+                return (bytes: bytes, scan: scanner?.finish())
+            })
         clock.lap("render and stage")
         let reported = (all + warnings + templates.unknownNameWarnings()).sortedForDisplay()
         // The site's pages may link to each other; each handout must stand alone.

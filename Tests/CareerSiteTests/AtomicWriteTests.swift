@@ -103,6 +103,49 @@ struct FolderState: Equatable, CustomStringConvertible {
         #expect(summary == WriteSummary(written: 4, unchanged: 1, removed: 1))
     }
 
+    /// Offers each file in pieces of `size` bytes, as the build offers the whole-framework handout.
+    func offerInPieces(_ files: [OutputFile], size: Int, to writer: SiteWriter) throws -> WriteSummary {
+        let session = try writer.begin(paths: files.map(\.path))
+        for (index, file) in files.enumerated() {
+            let bytes = Array(file.contents)
+            let offered = session.offer(index) { write in
+                bytes.withUnsafeBufferPointer { all in
+                    for start in stride(from: 0, to: all.count, by: size) {
+                        write(UnsafeBufferPointer(rebasing: all[start..<min(start + size, all.count)]))
+                    }
+                }
+            }
+            #expect(offered == bytes.count)
+        }
+        return try session.finish(copying: [])
+    }
+
+    /// A file given in pieces is staged as they come and compared on the way with the file already there: it is
+    /// written, kept or refused exactly as the whole file would be.
+    @Test func aFileGivenInPiecesIsWrittenOrKeptAsTheWholeFileWouldBe() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try writer().write(oldSite, copying: [])
+        for size in [1, 3, 1_000, 1 << 20] {
+            #expect(try offerInPieces(oldSite, size: size, to: writer()) == WriteSummary(written: 0, unchanged: oldSite.count, removed: 0))
+        }
+        let before = try FolderState(output)
+        for budget in [0, 10, 150, 100_000] {
+            #expect(throws: WriteError.self) { try offerInPieces(newSite, size: 7, to: writer(FillingFileSystem(bytes: budget))) }
+            #expect(try FolderState(output) == before, "disk full after \(budget) bytes")
+        }
+        #expect(try offerInPieces(newSite, size: 7, to: writer()) == WriteSummary(written: 4, unchanged: 1, removed: 1))
+        for file in newSite { #expect(try Data(contentsOf: output.appendingPathComponent(file.path)) == file.contents, "\(file.path)") }
+        // Files that differ from the one there only at the end, or are shorter or longer, are written.
+        let longer = String(repeating: "z", count: 300_000)
+        for text in [String(longer.dropLast()) + "y", String(longer.dropLast()), longer + "z"] {
+            _ = try writer().write(newSite, copying: [])
+            let files = newSite.map { $0.path == "z.html" ? file("z.html", text) : $0 }
+            #expect(try offerInPieces(files, size: 4_096, to: writer()) == WriteSummary(written: 1, unchanged: 4, removed: 0))
+            #expect(try Data(contentsOf: output.appendingPathComponent("z.html")) == Data(text.utf8))
+            #expect(try offerInPieces(files, size: 4_095, to: writer()) == WriteSummary(written: 0, unchanged: 5, removed: 0))
+        }
+    }
+
     @Test func theFullDiskErrorNamesTheFileAndSaysNothingChanged() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         _ = try writer().write(oldSite, copying: [])

@@ -123,6 +123,39 @@ import Testing
             ])
     }
 
+    /// The whole-framework handout is scanned piece by piece as it is written: cut anywhere, the pieces give the
+    /// scan of the whole page, including a value cut in two, a name cut from its `="`, and a value that never ends.
+    @Test func scanningInPiecesGivesTheScanOfTheWholePage() throws {
+        let (site, handouts) = try HandoutTests().build()
+        defer { site.remove() }
+        var pages = [try #require(handouts["framework.html"]), try #require(handouts["role-nurse.html"])]
+        pages += [
+            "\"a\" id=\"x\"<a href=\"../a.html#b\" src=\"i.png\">t</a><p id=\"y\" data-id=\"no\">=\"</p><b id=\"\">",
+            "<a href=\"a.html\">a</a><p id=\"x\">text</p><a href=\"never-ends", "id=\"first\" <img src=\"s.png\" alt=\"\">",
+        ]
+        for page in pages {
+            let bytes = Array(page.utf8)
+            for readsLinks in [true, false] {
+                let whole = LinkChecker.PageScan(Data(bytes), links: readsLinks)
+                if page == pages[0] { #expect(whole.ids.count > 20 && whole.links.count > (readsLinks ? 20 : -1)) }
+                for size in [1, 2, 5, 7, 64, 1_000, 70_000] {
+                    var scanner = LinkChecker.PageScan.Scanner(links: readsLinks)
+                    bytes.withUnsafeBufferPointer { all in
+                        for start in stride(from: 0, to: all.count, by: size) {
+                            scanner.feed(UnsafeBufferPointer(rebasing: all[start..<min(start + size, all.count)]))
+                        }
+                    }
+                    let pieces = scanner.finish()
+                    let same =
+                        pieces.readsLinks == whole.readsLinks
+                        && (0..<pieces.ids.count).map { pieces.ids[$0] } == (0..<whole.ids.count).map { whole.ids[$0] }
+                        && (0..<pieces.links.count).map { pieces.links[$0] } == (0..<whole.links.count).map { whole.links[$0] }
+                    #expect(same, "pieces of \(size) bytes of \(page.prefix(40))")
+                }
+            }
+        }
+    }
+
     /// Links and ids are kept packed into one buffer per page until the check; they read back as they were given.
     @Test func packedStringsHoldWhatTheyWereGiven() {
         var generator = SplitMix64(seed: 5)

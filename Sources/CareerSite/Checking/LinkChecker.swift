@@ -121,12 +121,56 @@ enum LinkChecker {
         /// One pass over the page: every `="` (found with memchr on the quote, which is far rarer than the
         /// space) is checked for ` id`, ` href` or ` src` before it.
         init(_ contents: Data, links readLinks: Bool) {
-            var hrefs = PackedStrings()
-            var sources = PackedStrings()
-            var found = PackedStrings()
-            contents.withUnsafeBytes { raw in
-                let bytes = raw.bindMemory(to: UInt8.self)
-                var from = 0
+            var scanner = Scanner(links: readLinks)
+            contents.withUnsafeBytes { raw in _ = scanner.scan(raw.bindMemory(to: UInt8.self), final: true) }
+            self = scanner.finish()
+        }
+
+        init(ids: PackedStrings, links: PackedStrings, readsLinks: Bool) {
+            self.ids = ids
+            self.links = links
+            self.readsLinks = readsLinks
+        }
+
+        /// The same scan over a page that comes in pieces (the whole-framework handout is scanned as it is
+        /// written): the result is the same however the page is cut.
+        struct Scanner {
+            private let readLinks: Bool
+            private var hrefs = PackedStrings()
+            private var sources = PackedStrings()
+            private var found = PackedStrings()
+            /// Bytes given but not yet scanned past: the few before the next quote to look at (its attribute's
+            /// name is read from them), or a value whose closing quote has not come yet.
+            private var pending: [UInt8] = []
+            /// Where the search for quotes goes on in `pending`.
+            private var resume = 0
+            /// A value without a closing quote ends the scan, as it does on the whole page.
+            private var stopped = false
+            /// The most bytes before a quote that the scan reads: ` href=` is six.
+            private static let lookBehind = 8
+
+            init(links readLinks: Bool) { self.readLinks = readLinks }
+
+            /// Takes the next piece of the page.
+            mutating func feed(_ piece: UnsafeBufferPointer<UInt8>) {
+                guard !stopped else { return }
+                pending.append(contentsOf: piece)
+                let used = pending.withUnsafeBufferPointer { scan($0, final: false) }
+                pending.removeFirst(used)
+            }
+
+            /// The scan of every piece given.
+            mutating func finish() -> PageScan {
+                if !stopped { _ = pending.withUnsafeBufferPointer { scan($0, final: true) } }
+                hrefs.append(contentsOf: sources)
+                hrefs.trim()
+                return PageScan(ids: found.sortedUnique(), links: hrefs, readsLinks: readLinks)
+            }
+
+            /// Scans `bytes` from `resume`; unless `final`, returns how many bytes from the start are done with
+            /// (and sets `resume` for the rest).
+            fileprivate mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>, final: Bool) -> Int {
+                var from = resume
                 while let quote = ByteSearch.first(byte: UInt8(ascii: "\""), in: bytes, from: from) {
                     from = quote + 1
                     guard quote > 0, bytes[quote - 1] == UInt8(ascii: "=") else { continue }
@@ -142,7 +186,16 @@ enum LinkChecker {
                     guard isID || isHref || isSource else { continue }
                     var end = quote + 1
                     while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += 1 }
-                    guard end < bytes.count else { break }
+                    guard end < bytes.count else {
+                        if final {
+                            stopped = true
+                            return bytes.count
+                        }
+                        // Wait for the rest of the value, keeping the name before it.
+                        let kept = max(0, quote - Self.lookBehind)
+                        resume = quote - kept
+                        return kept
+                    }
                     let value = UnsafeBufferPointer(rebasing: bytes[(quote + 1)..<end])
                     if isID {
                         found.append(value)
@@ -153,12 +206,13 @@ enum LinkChecker {
                     }
                     from = end + 1
                 }
+                if final { return bytes.count }
+                // No quote left to look at before the end: keep the last bytes, which a quote in the next piece may
+                // need to read its name from.
+                let kept = max(0, bytes.count - Self.lookBehind)
+                resume = max(from, kept) - kept
+                return kept
             }
-            hrefs.append(contentsOf: sources)
-            hrefs.trim()
-            ids = found.sortedUnique()
-            links = hrefs
-            readsLinks = readLinks
         }
     }
 

@@ -43,7 +43,7 @@ struct HandoutRenderer: Sendable {
             framework.stages.map { EntryRef(.stage, $0.id.rawValue) } + framework.professions.map { EntryRef(.profession, $0.id.rawValue) }
             + framework.roles.map { EntryRef(.role, $0.id.rawValue) } + framework.routes.map { EntryRef(.route, $0.id.rawValue) }
         // The whole-framework handout is by far the largest, and a stage's lists all its roles.
-        var jobs = [OutputJob(path: Self.frameworkPath, cost: .large) { renderFrameworkData() }]
+        var jobs = [OutputJob(path: Self.frameworkPath, cost: .large) { write in renderFramework(into: write) }]
         jobs += refs.map { ref in
             OutputJob(path: Self.path(ref.kind, id: ref.id), cost: ref.kind == .stage ? .large : .small) { render(ref)?.contents }
         }
@@ -77,19 +77,34 @@ struct HandoutRenderer: Sendable {
         return OutputFile(path: Self.path(ref.kind, id: ref.id), contents: finished)
     }
 
-    /// The whole-framework handout's bytes. It is by far the largest file (11 MB at 2,000 roles), so it is made as a
-    /// stream: each role's part of the context is made as the template reaches it (`LazyMaps`), the content is
-    /// rendered straight into the layout (`DeferredRender`), and the links are rewritten as the bytes are made.
-    /// Only the finished file is ever whole in memory.
+    /// The whole-framework handout's bytes (see `renderFramework(into:)`).
     func renderFrameworkData() -> Data {
+        let sink = ByteSink(capacity: 1 << 20)
+        renderFramework { sink.append($0) }
+        return sink.takeData()
+    }
+
+    /// The whole-framework handout, handed to `write` in pieces as it is made. It is by far the largest file (11 MB at
+    /// 2,000 roles, 57 MB at 10,000), so it is made as a stream: each role's part of the context is made as the
+    /// template reaches it (`LazyMaps`), the content is rendered straight into the layout (`DeferredRender`), and
+    /// the links are rewritten as the bytes are made. A build writes the pieces straight to the file, so the
+    /// handout is never whole in memory.
+    func renderFramework(into write: (UnsafeBufferPointer<UInt8>) -> Void) {
         let rewriter = HandoutLinks.Rewriter(
-            from: Self.frameworkPath, baseURL: framework.info.baseURL, images: imageData, capacity: 1 << 20)
+            from: Self.frameworkPath, baseURL: framework.info.baseURL, images: imageData, capacity: 1 << 17)
         let builder = PageContextBuilder(framework: framework, templates: templates, path: Self.frameworkPath)
-        let rest = builder.frameworkHandout { sink in
-            sink.removeFirst(sink.withBytes { rewriter.take($0, final: false) })
+        withoutActuallyEscaping(write) { write in
+            func flush() {
+                rewriter.result.withBytes { write($0) }
+                rewriter.result.removeFirst(rewriter.result.count)
+            }
+            let rest = builder.frameworkHandout { sink in
+                sink.removeFirst(sink.withBytes { rewriter.take($0, final: false) })
+                flush()
+            }
+            rest.withUnsafeBytes { _ = rewriter.take($0.bindMemory(to: UInt8.self), final: true) }
+            flush()
         }
-        rest.withUnsafeBytes { _ = rewriter.take($0.bindMemory(to: UInt8.self), final: true) }
-        return rewriter.result.takeData()
     }
 
     /// Puts a handout's content inside `handout.mustache`, with the stylesheets inlined.

@@ -16,11 +16,26 @@ struct OutputJob: Sendable {
     var cost: Cost = .small
     /// The file's bytes, or nil when there is no such file after all.
     var make: @Sendable () -> Data?
+    /// For a file that can be made in pieces: hands each piece, in order, to the function it is given, so a
+    /// consumer that takes pieces (`run`'s `streamed`) never holds the whole file.
+    var stream: (@Sendable (_ write: (UnsafeBufferPointer<UInt8>) -> Void) -> Void)?
 
     init(path: String, cost: Cost = .small, make: @escaping @Sendable () -> Data?) {
         self.path = path
         self.cost = cost
         self.make = make
+    }
+
+    /// A file made in pieces; `make` joins them.
+    init(path: String, cost: Cost = .small, stream: @escaping @Sendable (_ write: (UnsafeBufferPointer<UInt8>) -> Void) -> Void) {
+        self.path = path
+        self.cost = cost
+        self.stream = stream
+        make = {
+            let sink = ByteSink(capacity: 1 << 16)
+            stream { sink.append($0) }
+            return sink.takeData()
+        }
     }
 
     /// Runs the jobs (in parallel unless told otherwise) and returns the files sorted by path, so the result
@@ -31,15 +46,22 @@ struct OutputJob: Sendable {
 
     /// Runs the jobs and hands each file to `consume` on the thread that made it (with the job's index in
     /// `jobs`), so the bytes need not be kept; returns what `consume` returned, sorted by path.
+    /// `streamed`: for a job that has `stream`, called instead of making the whole file and `consume`; it is given
+    /// the job's `stream`, to call with a function that takes each piece.
     static func run<Result: Sendable>(
-        _ jobs: [OutputJob], parallel: Bool = true, consume: @escaping @Sendable (Int, String, Data) -> Result
+        _ jobs: [OutputJob], parallel: Bool = true, consume: @escaping @Sendable (Int, String, Data) -> Result,
+        streamed: (@Sendable (Int, String, (_ write: (UnsafeBufferPointer<UInt8>) -> Void) -> Void) -> Result)? = nil
     ) -> [(String, Result)] {
         let order = jobs.indices.filter { jobs[$0].cost == .large } + jobs.indices.filter { jobs[$0].cost == .small }
         let results = ConcurrentResults<(String, Result)>(count: order.count)
         let work: @Sendable (Int) -> Void = { slot in
             let index = order[slot]
             let job = jobs[index]
-            if let data = job.make() { results.set(slot, (job.path, consume(index, job.path, data))) }
+            if let streamed, let stream = job.stream {
+                results.set(slot, (job.path, streamed(index, job.path, stream)))
+            } else if let data = job.make() {
+                results.set(slot, (job.path, consume(index, job.path, data)))
+            }
         }
         if parallel && order.count > 1 {
             DispatchQueue.concurrentPerform(iterations: order.count, execute: work)

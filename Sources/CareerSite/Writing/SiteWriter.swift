@@ -164,6 +164,12 @@ struct SiteWriter {
         return true
     }
 
+    /// Phase 1 for a file made in pieces: a staged copy written as the pieces come (see `StagedStream`).
+    fileprivate func openStream(path: String, staged: String) throws -> StagedStream {
+        if SignalDeferral.interruptPending { throw WriteError.interrupted }
+        return try StagedStream(writer: self, existing: output.path + "/" + path, staged: output.path + "/" + staged, display: path)
+    }
+
     /// The rest of phase 1 (assets, stale files, flushing), then phase 2.
     fileprivate func finish(_ plan: Plan, copying assets: [Asset], signals: SignalDeferral, ledger: InputLedger?) throws -> WriteSummary {
         var plan = plan
@@ -491,6 +497,42 @@ final class StagedWrite: @unchecked Sendable {
         }
     }
 
+    /// The same for a file made in pieces: `produce` hands each piece, in order, to the function it is given, and
+    /// the pieces are written as they come, so the file is never whole in memory. Returns the file's size.
+    func offer(_ index: Int, producing produce: ((UnsafeBufferPointer<UInt8>) -> Void) -> Void) -> Int {
+        lock.lock()
+        let failed = failure != nil
+        lock.unlock()
+        var size = 0
+        guard !failed else {
+            produce { size += $0.count }
+            return size
+        }
+        do {
+            let name = "\(SiteWriter.staging)/\(index)"
+            let file = try writer.openStream(path: paths[index], staged: name)
+            var writeError: (any Error)?
+            produce { piece in
+                size += piece.count
+                guard writeError == nil else { return }
+                do { try file.write(piece) } catch { writeError = error }
+            }
+            if let writeError {
+                file.cancel()
+                throw writeError
+            }
+            let wrote = try file.finish()
+            lock.lock()
+            if wrote { staged[index] = name } else { unchanged += 1 }
+            lock.unlock()
+        } catch {
+            lock.lock()
+            if failure == nil { failure = error }
+            lock.unlock()
+        }
+        return size
+    }
+
     /// Copies the assets, removes stale files and puts everything in place; on any failure the folder is left as
     /// it was.
     func finish(copying assets: [Asset], ledger: InputLedger? = nil) throws -> WriteSummary {
@@ -527,5 +569,107 @@ final class StagedWrite: @unchecked Sendable {
         guard !ended else { return }
         ended = true
         writer.abandon(plan, signals: signals, outputExisted: outputExisted)
+    }
+}
+
+/// One file of phase 1 written to its staging name piece by piece, and compared on the way with the file already at
+/// its path (as `SiteWriter.hasContents` compares a whole file): when they are the same, nothing is staged.
+final class StagedStream {
+    private let writer: SiteWriter
+    private let stagedPath: String
+    private let display: String
+    private var staged: Int32
+    /// The file already at the path while it matches what was written so far; -1 once it does not (or there is none).
+    private var existing: Int32 = -1
+    private var existingSize = 0
+    private var written = 0
+    private var buffer: [UInt8] = []
+
+    fileprivate init(writer: SiteWriter, existing existingPath: String, staged stagedPath: String, display: String) throws {
+        self.writer = writer
+        self.stagedPath = stagedPath
+        self.display = display
+        staged = open(stagedPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard staged >= 0 else { throw WriteError.system("write", display, errno) }
+        let descriptor = open(existingPath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        var info = stat()
+        if descriptor >= 0, fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG {
+            existing = descriptor
+            existingSize = Int(info.st_size)
+        } else if descriptor >= 0 {
+            close(descriptor)
+        }
+    }
+
+    deinit {
+        if staged >= 0 { close(staged) }
+        if existing >= 0 { close(existing) }
+    }
+
+    func write(_ piece: UnsafeBufferPointer<UInt8>) throws {
+        guard let base = piece.baseAddress, !piece.isEmpty else { return }
+        compare(piece)
+        var offset = 0
+        while offset < piece.count {
+            let count = writer.fileSystem.write(staged, UnsafeRawBufferPointer(start: base + offset, count: piece.count - offset))
+            if count < 0 {
+                if errno == EINTR { continue }
+                let failure = errno
+                cancel()
+                throw WriteError.system("write", display, failure)
+            }
+            offset += count
+        }
+        written += piece.count
+    }
+
+    /// Whether the file was staged: false when the file already at the path has exactly these bytes (the staged
+    /// copy is then removed).
+    func finish() throws -> Bool {
+        let failed = close(staged) != 0 ? errno : 0
+        staged = -1
+        if failed != 0 {
+            cancel()
+            throw WriteError.system("write", display, failed)
+        }
+        let same = existing >= 0 && written == existingSize
+        if existing >= 0 {
+            close(existing)
+            existing = -1
+        }
+        if same { unlink(stagedPath) }
+        return !same
+    }
+
+    /// Removes the staged copy.
+    func cancel() {
+        if staged >= 0 { close(staged) }
+        staged = -1
+        if existing >= 0 { close(existing) }
+        existing = -1
+        unlink(stagedPath)
+    }
+
+    /// Reads as many bytes of the existing file and stops comparing at the first difference.
+    private func compare(_ piece: UnsafeBufferPointer<UInt8>) {
+        guard existing >= 0 else { return }
+        guard written + piece.count <= existingSize, let base = piece.baseAddress else { return differs() }
+        if buffer.count < piece.count { buffer = [UInt8](repeating: 0, count: piece.count) }
+        let same = buffer.withUnsafeMutableBytes { target -> Bool in
+            var filled = 0
+            while filled < piece.count {
+                let count = read(existing, target.baseAddress.unsafelyUnwrapped + filled, piece.count - filled)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { return false }
+                filled += count
+            }
+            return memcmp(target.baseAddress.unsafelyUnwrapped, base, piece.count) == 0
+        }
+        if !same { differs() }
+    }
+
+    private func differs() {
+        close(existing)
+        existing = -1
     }
 }
