@@ -485,16 +485,7 @@ final class StagedWrite: @unchecked Sendable {
         lock.unlock()
         guard !failed else { return }
         let name = "\(SiteWriter.staging)/\(index)"
-        do {
-            let wrote = try writer.offer(data, path: paths[index], staged: name)
-            lock.lock()
-            if wrote { staged[index] = name } else { unchanged += 1 }
-            lock.unlock()
-        } catch {
-            lock.lock()
-            if failure == nil { failure = error }
-            lock.unlock()
-        }
+        note(index, name) { try writer.offer(data, path: paths[index], staged: name) }
     }
 
     /// The same for a file made in pieces: `produce` hands each piece, in order, to the function it is given, and
@@ -508,8 +499,8 @@ final class StagedWrite: @unchecked Sendable {
             produce { size += $0.count }
             return size
         }
-        do {
-            let name = "\(SiteWriter.staging)/\(index)"
+        let name = "\(SiteWriter.staging)/\(index)"
+        note(index, name) {
             let file = try writer.openStream(path: paths[index], staged: name)
             var writeError: (any Error)?
             produce { piece in
@@ -521,7 +512,16 @@ final class StagedWrite: @unchecked Sendable {
                 file.cancel()
                 throw writeError
             }
-            let wrote = try file.finish()
+            return try file.finish()
+        }
+        return size
+    }
+
+    /// Runs `stage` (which returns whether it staged the file as `name`, rather than finding it unchanged) and
+    /// notes the result, or the failure.
+    private func note(_ index: Int, _ name: String, _ stage: () throws -> Bool) {
+        do {
+            let wrote = try stage()
             lock.lock()
             if wrote { staged[index] = name } else { unchanged += 1 }
             lock.unlock()
@@ -530,7 +530,6 @@ final class StagedWrite: @unchecked Sendable {
             if failure == nil { failure = error }
             lock.unlock()
         }
-        return size
     }
 
     /// Copies the assets, removes stale files and puts everything in place; on any failure the folder is left as
