@@ -360,8 +360,9 @@ struct PackedStrings: Sendable {
 
     /// Gives back the room the buffers grew into beyond what they hold.
     mutating func trim() {
-        if bytes.capacity > bytes.count { bytes = Array(unsafeUninitializedCapacity: bytes.count) { copy(bytes, into: &$0, count: &$1) } }
-        if ends.capacity > ends.count { ends = Array(unsafeUninitializedCapacity: ends.count) { copy(ends, into: &$0, count: &$1) } }
+        // An array made from a buffer is allocated for exactly its count.
+        if bytes.capacity > bytes.count { bytes = bytes.withUnsafeBufferPointer { Array($0) } }
+        if ends.capacity > ends.count { ends = ends.withUnsafeBufferPointer { Array($0) } }
     }
 
     /// The same strings sorted by their bytes, each once, for `containsSorted`.
@@ -417,11 +418,4 @@ struct PackedStrings: Sendable {
         }
         return first.count - second.count
     }
-}
-
-private func copy<Element>(_ source: [Element], into buffer: inout UnsafeMutableBufferPointer<Element>, count: inout Int) {
-    source.withUnsafeBufferPointer { from in
-        if let base = from.baseAddress, let target = buffer.baseAddress { target.initialize(from: base, count: from.count) }
-    }
-    count = source.count
 }
