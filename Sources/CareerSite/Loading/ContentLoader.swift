@@ -164,10 +164,7 @@ struct ContentLoader {
 
     private func read(_ url: URL, display: String, kind: EntryKind?, id: String, diagnostics: inout [Diagnostic]) -> SourceDocument? {
         let file = SourceLocation(path: display)
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
+        guard let data = FileBytes.read(url.path) else {
             diagnostics.append(.error("cannot read this file (check that it exists and you may read it)", at: file))
             return nil
         }

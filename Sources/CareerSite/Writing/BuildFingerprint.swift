@@ -5,12 +5,15 @@ import Foundation
 /// successful build, and the output still holds what that build wrote, there is nothing to do.
 struct BuildFingerprint: Sendable, Equatable {
     let value: String
-    /// Each file's path and the FNV-1a hash of its bytes, for `InputLedger`.
+    /// Each file's path and the hash of its bytes (`InputHash`), for `InputLedger`.
     let files: [String: UInt64]
 
     /// Reads every input file; nil when any cannot be read (then the build runs in full and reports it).
+    ///
+    /// The files are read and hashed in parallel, a run of them per task: a no-op rebuild is mostly this, and at
+    /// 10,000 roles it reads 12,000 files (35 MB).
     init?(options: BuildOptions) {
-        var hash = FNV1a()
+        var hash = InputHash()
         hash.add(Self.generatorIdentity)
         hash.add(options.contentName)
         hash.add(options.templatesName)
@@ -21,14 +24,13 @@ struct BuildFingerprint: Sendable, Equatable {
         for root in [options.content, options.templates] {
             hash.add("\u{0}root\u{0}")
             guard let found = Self.files(below: root) else { return nil }
-            for (relative, url) in found {
-                guard let data = try? Data(contentsOf: url) else { return nil }
-                var fileHash = FNV1a()
-                fileHash.add(data)
-                files[url.path] = fileHash.state
+            guard let hashed = Self.hashes(of: found.map(\.1)) else { return nil }
+            files.reserveCapacity(files.count + found.count)
+            for ((relative, path), (size, fileHash)) in zip(found, hashed) {
+                files[path] = fileHash
                 hash.add(relative)
-                hash.add(UInt64(data.count))
-                hash.add(fileHash.state)
+                hash.add(UInt64(size))
+                hash.add(fileHash)
             }
         }
         value = hash.hexDigest
@@ -36,12 +38,42 @@ struct BuildFingerprint: Sendable, Equatable {
     }
 
     /// Every regular file below `root` (hidden names and symbolic links included, so that a change to them
-    /// still triggers a full build and its diagnostics), sorted by relative path.
-    private static func files(below root: URL) -> [(String, URL)]? {
+    /// still triggers a full build and its diagnostics), sorted by relative path, with its full path.
+    private static func files(below root: URL) -> [(String, String)]? {
         let base = root.standardizedFileURL.path
         guard FileKind(path: base) == .folder else { return nil }
+        let prefix = base.hasSuffix("/") ? base : base + "/"
         return FileTree.entries(below: base).filter { $0.kind == .file || $0.kind == .symbolicLink }
-            .map { ($0.path, URL(fileURLWithPath: base + "/" + $0.path)) }.sorted { $0.0 < $1.0 }
+            .map { ($0.path, prefix + $0.path) }.sorted { $0.0 < $1.0 }
+    }
+
+    /// Each file's size and hash, in the order given; nil when any cannot be read.
+    private static func hashes(of paths: [String]) -> [(Int, UInt64)]? {
+        let runs = min(paths.count, 64)
+        guard runs > 0 else { return [] }
+        let results = ConcurrentResults<[(Int, UInt64)]?>(count: runs)
+        DispatchQueue.concurrentPerform(iterations: runs) { run in
+            var sizesAndHashes: [(Int, UInt64)] = []
+            for index in stride(from: run * paths.count / runs, to: (run + 1) * paths.count / runs, by: 1) {
+                guard let data = FileBytes.read(paths[index]) else {
+                    results.set(run, nil)
+                    return
+                }
+                var fileHash = InputHash()
+                fileHash.add(data)
+                sizesAndHashes.append((data.count, fileHash.state))
+            }
+            results.set(run, sizesAndHashes)
+        }
+        let done = results.values
+        guard done.count == runs else { return nil }
+        var all: [(Int, UInt64)] = []
+        all.reserveCapacity(paths.count)
+        for run in done {
+            guard let run else { return nil }
+            all += run
+        }
+        return all
     }
 
     /// The running executable's size and modification time: a rebuilt generator invalidates the fingerprint.
@@ -69,7 +101,7 @@ final class InputLedger: @unchecked Sendable {
 
     /// Notes the bytes read from `url`; a file the fingerprint did not see, or saw with other bytes, is a change.
     func note(_ data: Data, from url: URL) {
-        var hash = FNV1a()
+        var hash = InputHash()
         hash.add(data)
         let known = expected[url.path] ?? expected[url.standardizedFileURL.path]
         guard known != hash.state else { return }
@@ -86,22 +118,49 @@ final class InputLedger: @unchecked Sendable {
     }
 }
 
-/// 64-bit FNV-1a: small, fast and stable across runs (unlike `Hasher`, which is seeded per process).
-struct FNV1a {
-    private(set) var state: UInt64 = 0xcbf2_9ce4_8422_2325
+/// A 64-bit hash of bytes, taken 16 at a time with the multiply-and-fold step of wyhash. It is stable across runs
+/// and machines (unlike `Hasher`, which is seeded per process), and it replaced a byte-at-a-time FNV-1a that took
+/// four cycles a byte and was the largest part of a no-op rebuild's own work. It tells versions of a file apart;
+/// it is not meant to resist someone crafting a collision.
+struct InputHash {
+    private(set) var state: UInt64 = 0x2d35_8dcc_aa6c_78a5
 
+    private static let k0: UInt64 = 0xa076_1d64_78bd_642f
+    private static let k1: UInt64 = 0xe703_7ed1_a0b4_28db
+    private static let k2: UInt64 = 0x8ebc_6af0_9c88_c6e3
+
+    /// The high and low halves of the 128-bit product, folded.
+    @inline(__always) private static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (high, low) = a.multipliedFullWidth(by: b)
+        return high ^ low
+    }
+
+    /// Adds `bytes` and their count, so that no two sequences of calls with different pieces give the same state
+    /// by shifting bytes from one piece to the next.
     mutating func add(_ bytes: UnsafeRawBufferPointer) {
-        for byte in bytes {
-            state ^= UInt64(byte)
-            state = state &* 0x0000_0100_0000_01B3
+        var state = self.state
+        let count = bytes.count
+        var offset = 0
+        while offset + 16 <= count {
+            let a = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            let b = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
+            state = Self.fold(a ^ Self.k0, b ^ state ^ Self.k1)
+            offset += 16
         }
+        var a: UInt64 = 0
+        var b: UInt64 = 0
+        for index in offset..<count {
+            let position = index - offset
+            let byte = UInt64(bytes[index]) << UInt64((position & 7) * 8)
+            if position < 8 { a |= byte } else { b |= byte }
+        }
+        self.state = Self.fold(a ^ Self.k0 ^ UInt64(count), b ^ state ^ Self.k2)
     }
 
     mutating func add(_ data: Data) { data.withUnsafeBytes { add($0) } }
     mutating func add(_ text: String) {
         var text = text
         text.withUTF8 { add(UnsafeRawBufferPointer($0)) }
-        add(UInt64(0xFF))
     }
     mutating func add(_ number: UInt64) { withUnsafeBytes(of: number.littleEndian) { add($0) } }
 
@@ -112,7 +171,7 @@ struct FNV1a {
 }
 
 /// What the last successful build recorded in the output folder's marker file.
-struct BuildRecord: Codable, Equatable {
+struct BuildRecord: Equatable {
     var fingerprint: String
     /// Every file the build wrote or kept, with its size in bytes.
     var files: [String: Int]
@@ -120,4 +179,105 @@ struct BuildRecord: Codable, Equatable {
     var warnings: [String]
     /// Each handout's size, for the summary.
     var handouts: [String: Int]
+}
+
+/// The record as text: a line naming the format, then one line per item, each a word, a space and the rest.
+///
+/// ```
+/// careers build record 2
+/// fingerprint 0f3c…
+/// file 2686 404.html
+/// handout 23412 handouts/role-district-nurse.html
+/// warning Content/capabilities/x.md: warning: no role uses this capability
+/// ```
+///
+/// Paths and warnings may hold any character, so a backslash, a line feed and a carriage return in them are
+/// written `\\`, `\n` and `\r`. Files and handouts are sorted by path, so the same build writes the same bytes.
+/// JSON (format 1) took `JSONDecoder` 19 % of a no-op rebuild at 10,000 roles, for 23,000 entries; this is read
+/// with one pass over the bytes. A marker in another format gives no record, so the next build runs in full.
+extension BuildRecord {
+    static let formatLine = "careers build record 2"
+
+    /// The text of the record, with a line feed after every line.
+    var text: String {
+        var lines = [Self.formatLine, "fingerprint " + Self.escaped(fingerprint)]
+        lines.reserveCapacity(files.count + handouts.count + warnings.count + 2)
+        for (path, size) in files.sorted(by: { $0.key < $1.key }) { lines.append("file \(size) " + Self.escaped(path)) }
+        for (path, size) in handouts.sorted(by: { $0.key < $1.key }) { lines.append("handout \(size) " + Self.escaped(path)) }
+        for warning in warnings { lines.append("warning " + Self.escaped(warning)) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Reads `text` as written by `text`; nil for anything else (another format, a damaged or cut-off file).
+    init?(text: Substring) {
+        var lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        guard lines.last?.isEmpty == true else { return nil }  // cut off before its last line feed
+        lines.removeLast()
+        guard let first = lines.first, String(Substring(first)) == Self.formatLine else { return nil }
+        var fingerprint: String?
+        var files: [String: Int] = [:]
+        var handouts: [String: Int] = [:]
+        var warnings: [String] = []
+        files.reserveCapacity(lines.count)
+        for line in lines.dropFirst() {
+            guard let space = line.firstIndex(of: UInt8(ascii: " ")) else { return nil }
+            let rest = line[line.index(after: space)...]
+            switch String(Substring(line[..<space])) {
+            case "file", "handout":
+                guard let gap = rest.firstIndex(of: UInt8(ascii: " ")), let size = Int(String(Substring(rest[..<gap]))),
+                    let path = Self.unescaped(rest[rest.index(after: gap)...])
+                else { return nil }
+                if line.first == UInt8(ascii: "f") { files[path] = size } else { handouts[path] = size }
+            case "warning":
+                guard let warning = Self.unescaped(rest) else { return nil }
+                warnings.append(warning)
+            case "fingerprint" where fingerprint == nil:
+                fingerprint = Self.unescaped(rest)
+            default:
+                return nil
+            }
+        }
+        guard let fingerprint else { return nil }
+        self.init(fingerprint: fingerprint, files: files, warnings: warnings, handouts: handouts)
+    }
+
+    private static func escaped(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") })
+        else { return text }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 8)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\n"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case UInt8(ascii: "\r"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            default: bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The text `escaped` made into `bytes`; nil for an escape it does not make or bytes that are not UTF-8.
+    private static func unescaped(_ bytes: Substring.UTF8View.SubSequence) -> String? {
+        guard bytes.contains(UInt8(ascii: "\\")) else { return String(Substring(bytes)) }
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var escape = false
+        for byte in bytes {
+            if escape {
+                switch byte {
+                case UInt8(ascii: "\\"): result.append(byte)
+                case UInt8(ascii: "n"): result.append(UInt8(ascii: "\n"))
+                case UInt8(ascii: "r"): result.append(UInt8(ascii: "\r"))
+                default: return nil
+                }
+                escape = false
+            } else if byte == UInt8(ascii: "\\") {
+                escape = true
+            } else {
+                result.append(byte)
+            }
+        }
+        return escape ? nil : String(validating: result, as: UTF8.self)
+    }
 }

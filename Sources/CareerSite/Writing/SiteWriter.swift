@@ -86,28 +86,39 @@ struct SiteWriter {
 
     /// The record the last successful build left in the marker file, if it is one this version wrote.
     func lastRecord() -> BuildRecord? {
-        guard let data = try? Data(contentsOf: output.appendingPathComponent(Self.marker)),
-            let text = String(data: data, encoding: .utf8), let start = text.firstIndex(of: "{")
+        guard let data = FileBytes.read(output.path + "/" + Self.marker), let text = String(validating: data, as: UTF8.self),
+            text.hasPrefix(Self.markerHeader)
         else { return nil }
-        return try? JSONDecoder().decode(BuildRecord.self, from: Data(text[start...].utf8))
+        return BuildRecord(text: text.dropFirst(Self.markerHeader.count))
     }
 
     /// Whether the output still holds exactly the files a record lists, at their recorded sizes, and no staging
-    /// folder left by an interrupted build.
+    /// folder left by an interrupted build. The files are looked at in parallel, a run of them per task.
     func matches(_ record: BuildRecord) -> Bool {
+        let base = output.path + "/"
         var info = stat()
-        if lstat(output.appendingPathComponent(Self.staging).path, &info) == 0 { return false }
-        for (path, size) in record.files {
-            guard stat(output.appendingPathComponent(path).path, &info) == 0, Int(info.st_size) == size else { return false }
+        if lstat(base + Self.staging, &info) == 0 { return false }
+        let files = Array(record.files)
+        let runs = min(files.count, 64)
+        guard runs > 0 else { return true }
+        let mismatches = ConcurrentResults<Bool>(count: runs)
+        DispatchQueue.concurrentPerform(iterations: runs) { run in
+            var info = stat()
+            for index in stride(from: run * files.count / runs, to: (run + 1) * files.count / runs, by: 1) {
+                let (path, size) = files[index]
+                guard stat(base + path, &info) == 0, Int(info.st_size) == size else {
+                    mismatches.set(run, true)
+                    return
+                }
+            }
+            mismatches.set(run, false)
         }
-        return true
+        return !mismatches.values.contains(true)
     }
 
     /// Writes the marker file with the record of this build (staged and renamed into place).
     func record(_ record: BuildRecord) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = Data(Self.markerHeader.utf8) + (try encoder.encode(record)) + Data("\n".utf8)
+        let data = Data((Self.markerHeader + record.text).utf8)
         let signals = SignalDeferral.begin()
         defer { signals.end() }
         let temporary = output.appendingPathComponent(".careers-output.staged").path
