@@ -18,6 +18,8 @@
 #   BENCH_SCRATCH      SwiftPM scratch path for the release build                (default .build-synth)
 #   BENCH_OUTPUT       folder for the careers and Hugo output folders (default: BENCH_WORK). Pointing it at a
 #                      tmpfs such as /dev/shm takes the disk's file-creation cost out of both tools' times
+#   BENCH_FLOOR_THREADS  writer threads of the floor measurement (default: the number of CPUs, as careers uses)
+#   BENCH_RESULTS      the Markdown file written                                 (default Benchmarks/RESULTS.md)
 #
 # Full builds (careers and Hugo) start with no output folder. The previous output is moved aside into
 # BENCH_OUTPUT/set-aside, not deleted, and that folder is deleted only when the script ends. Deleting thousands of
@@ -26,15 +28,15 @@
 # such inode in turn for every file it creates (`recently_deleted` in fs/ext4/ialloc.c). On this machine that took
 # a 2,000-role full build from 2.3 s to 4-6 s of wall time, most of it system time. A user's full build (a fresh
 # clone, or a new output folder) never follows such a deletion, and regeneration overwrites files in place, so the
-# benchmark keeps it out of both tools' times. The set-aside outputs need disk space: up to 2 x BENCH_RUNS + 2
-# copies of the largest size's output (about 0.6 GB per copy at 10,000 roles).
+# benchmark keeps it out of both tools' times. The set-aside outputs need disk space: up to 3 x BENCH_RUNS + 2
+# copies of each size's output, the floor's copies included (about 0.6 GB per copy at 10,000 roles).
 #
 # Each timed build (full, edit, Hugo) is also prepared with `sync`: careers makes its output durable with one
 # syncfs(2), which writes out every dirty page of the file system, so without it a build would also pay for
 # writing the earlier runs' (set-aside) output to disk.
-#   BENCH_RESULTS      the Markdown file written                                 (default Benchmarks/RESULTS.md)
 #
-# Time: each size costs about (3 x BENCH_RUNS + 2) careers builds, plus BENCH_RUNS Hugo builds and cmark runs.
+# Time: each size costs about (3 x BENCH_RUNS + 2) careers builds, plus BENCH_RUNS Hugo builds and cmark runs,
+# and BENCH_RUNS floor copies of each tool's output (each well under a careers full build).
 # The shipped content takes well under a minute in all. How long synthetic sizes take depends on how build time
 # scales; the probe and BENCH_MAX_SECONDS keep a slow size from taking hours (see RESULTS.md for real numbers).
 #
@@ -48,6 +50,20 @@
 #   cmark   the `cmark` command on the same role bodies (front matter removed): "cat" is one process over all
 #           the bodies concatenated (the pure Markdown lower bound); "loop" is one process per file in a shell
 #           loop, which mostly measures process start-up.
+#   floor   the least time any tool can take to put careers' output on this disk. Benchmarks/floor-write.c
+#           (compiled here with cc) reads every file of careers' output of that size into memory (not timed),
+#           then makes a new folder and writes the same files into it, byte for byte, and nothing else: make the
+#           folders, then open (O_CREAT | O_EXCL), write, close each file, over BENCH_FLOOR_THREADS threads,
+#           largest files first; then one syncfs, as careers ends its build. "floor" is the writes alone,
+#           "floor-sync" the writes and the syncfs, both timed by the tool itself (not hyperfine), so reading
+#           the inputs and starting the process are left out. careers writes far more than Hugo (at 2,000 roles
+#           4,653 files, about 113 MB: every page, a self-contained handout with inlined CSS per entry, data
+#           files; Hugo's reference writes about 2,000 files, 15 MB), so a goal set against Hugo's or cmark's time
+#           can be below what the disk allows; the report shows the goals next to the floor. "hugo-floor" is the
+#           same on Hugo's output ("hugo-floor-sync" with the syncfs, which Hugo itself does not do). Each run
+#           copies into a new folder, after the previous copy is moved aside and after `sync`, like a full build;
+#           careers and Hugo alternate, after careers' timed builds of that size. floor-write holds the whole
+#           output in memory (about 3 GB at 50,000 roles).
 # Peak memory is the maximum resident set size from `/usr/bin/time -v` on one full build (careers and Hugo).
 set -euo pipefail
 
@@ -118,6 +134,23 @@ if [ "${#missing[@]}" -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The floor tool (see the header), with the first C compiler found; the Swift toolchain ships clang.
+FLOOR_BIN="$WORK/floor-write"
+FLOOR_THREADS=${BENCH_FLOOR_THREADS:-$(nproc)}
+C_COMPILER=""
+for candidate in cc gcc clang; do
+    if command -v "$candidate" >/dev/null 2>&1; then
+        C_COMPILER=$candidate
+        break
+    fi
+done
+if [ -z "$C_COMPILER" ]; then
+    echo "no C compiler (cc, gcc or clang) for Benchmarks/floor-write.c" >&2
+    exit 1
+fi
+log "compiling Benchmarks/floor-write.c with $C_COMPILER"
+"$C_COMPILER" -O2 -Wall -Wextra -pthread -o "$FLOOR_BIN" "$ROOT/Benchmarks/floor-write.c" >&2
+
 # ---------------------------------------------------------------------------------------------------------------
 # The release binary.
 
@@ -135,6 +168,8 @@ MEM="$WORK/memory.tsv" # size tool max_rss_kb seconds note
 : >"$MEM"
 COMMANDS="$WORK/commands.txt"
 : >"$COMMANDS"
+FILES="$WORK/files.tsv" # size tool files bytes
+: >"$FILES"
 : >"$WORK/sizes.txt"
 
 # hyperfine JSON -> a results line.
@@ -179,6 +214,44 @@ note = "timed out" if status == "124" else ("failed" if status != "0" else "")
 print("\t".join([size, tool, rss, f"{seconds:.3f}", note]))
 EOF
     return "$status"
+}
+
+# Counts the files and bytes of an output folder, names starting with '.' left out (as floor-write does).
+count_files() { # size tool folder
+    python3 - "$1" "$2" "$3" >>"$FILES" <<'EOF'
+import os, sys
+size, tool, root = sys.argv[1:4]
+count = total = 0
+for folder, subfolders, names in os.walk(root):
+    subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+    for name in names:
+        path = os.path.join(folder, name)
+        if not name.startswith(".") and os.path.isfile(path) and not os.path.islink(path):
+            count += 1
+            total += os.path.getsize(path)
+print("\t".join([size, tool, str(count), str(total)]))
+EOF
+}
+
+# One floor-write run into a new folder: the previous one moved aside, then `sync`. Appends the tool's line.
+floor_run() { # log source destination
+    set_aside "$3"
+    sync
+    "$FLOOR_BIN" "$2" "$3" "$FLOOR_THREADS" >>"$1"
+}
+
+# The floor-write lines of one tool -> two results lines: the writes alone, and the writes and the syncfs.
+record_floor() { # size scenario log
+    python3 - "$1" "$2" "$3" >>"$TSV" <<'EOF'
+import statistics, sys
+size, scenario, path = sys.argv[1:4]
+runs = [dict(field.split("=", 1) for field in line.split()) for line in open(path) if line.strip()]
+write = [float(run["write_seconds"]) for run in runs]
+both = [float(run["write_seconds"]) + float(run["syncfs_seconds"]) for run in runs]
+for name, times in ((scenario, write), (scenario + "-sync", both)):
+    print("\t".join([size, name, f"{statistics.median(times):.4f}", f"{min(times):.4f}", f"{max(times):.4f}",
+                     str(len(times)), ""]))
+EOF
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -269,7 +342,37 @@ EOF
     if [ "$roles" -le "$LOOP_MAX" ]; then
         bench "$size" cmark-loop "cd '$bodies' && for f in *.md; do cmark --smart \"\$f\"; done > /dev/null"
     fi
-    set_aside "$hugo_out" "$WORK/hugo-cache"
+
+    # The floor (see the header): careers' output of this size, as its last timed build left it, and Hugo's, from
+    # its memory run, each copied by floor-write BENCH_RUNS times, alternating, into new folders.
+    floor_out="$OUTPUT_ROOT/floor-$size"
+    hugo_floor_out="$OUTPUT_ROOT/hugo-floor-$size"
+    floor_log="$WORK/$size-floor.log"
+    hugo_floor_log="$WORK/$size-hugo-floor.log"
+    : >"$floor_log"
+    : >"$hugo_floor_log"
+    floor_careers=false
+    floor_hugo=false
+    if [ "$probe_status" -eq 0 ] && [ -d "$out" ]; then floor_careers=true; fi
+    if [ -d "$hugo_out" ]; then floor_hugo=true; fi
+    log "floor: floor-write on careers' and Hugo's output, $RUNS runs each"
+    if $floor_careers; then
+        count_files "$size" careers "$out"
+        printf '%s floor: %s %s %s %s (%s runs, each after set_aside and sync)\n' "$size" "$FLOOR_BIN" "$out" \
+            "$floor_out" "$FLOOR_THREADS" "$RUNS" >>"$COMMANDS"
+    fi
+    if $floor_hugo; then
+        count_files "$size" hugo "$hugo_out"
+        printf '%s hugo-floor: %s %s %s %s (%s runs, each after set_aside and sync)\n' "$size" "$FLOOR_BIN" \
+            "$hugo_out" "$hugo_floor_out" "$FLOOR_THREADS" "$RUNS" >>"$COMMANDS"
+    fi
+    for ((run = 1; run <= RUNS; run++)); do
+        if $floor_careers; then floor_run "$floor_log" "$out" "$floor_out"; fi
+        if $floor_hugo; then floor_run "$hugo_floor_log" "$hugo_out" "$hugo_floor_out"; fi
+    done
+    if $floor_careers; then record_floor "$size" floor "$floor_log"; fi
+    if $floor_hugo; then record_floor "$size" hugo-floor "$hugo_floor_log"; fi
+    set_aside "$hugo_out" "$WORK/hugo-cache" "$floor_out" "$hugo_floor_out"
 done
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -305,10 +408,11 @@ fi
 
 mkdir -p "$ROOT/Benchmarks"
 python3 - "$TSV" "$MEM" "$COMMANDS" "$PROFILE_FILE" "$WORK/sizes.txt" "$RUNS" "$SEED" "$MAX_SECONDS" "$TIMEOUT" \
-    "$BIN" >"$RESULTS_FILE" <<'EOF'
+    "$BIN" "$FILES" "$FLOOR_THREADS" >"$RESULTS_FILE" <<'EOF'
 import datetime, os, re, subprocess, sys
 
-tsv, mem, commands, profile, sizes_file, runs, seed, max_seconds, timeout, binary = sys.argv[1:11]
+tsv, mem, commands, profile, sizes_file, runs, seed, max_seconds, timeout, binary, files_file, floor_threads = \
+    sys.argv[1:13]
 
 def sh(command):
     try:
@@ -325,6 +429,11 @@ for line in open(sizes_file):
 sizes = list(dict.fromkeys(row[0] for row in rows))
 timing = {(row[0], row[1]): row for row in rows}
 rss = {(row[0], row[1]): row for row in memory}
+output_files = {}  # (size, tool) -> (files, bytes), names starting with '.' left out
+for line in open(files_file):
+    if line.strip():
+        size, tool, count, total = line.split()
+        output_files[(size, tool)] = (int(count), int(total))
 
 def seconds(value):
     value = float(value)
@@ -345,6 +454,20 @@ def median(size, scenario):
 
 def ratio(a, b, digits=1):
     return "–" if a is None or b is None or b == 0 else f"{a / b:.{digits}f}×"
+
+def file_count(size, tool):
+    value = output_files.get((size, tool))
+    return "–" if value is None else f"{value[0]:,}"
+
+def file_bytes(size, tool):
+    value = output_files.get((size, tool))
+    return "–" if value is None else f"{value[1] / 1e6:.1f} MB"
+
+def goal(value, floor):
+    # A goal time, marked when it is below the floor: no tool writing careers' files could meet it on this disk.
+    if value is None:
+        return "–"
+    return seconds(value) + (" (below floor)" if floor is not None and value < floor else "")
 
 cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
 load = sh("cut -d' ' -f1-3 /proc/loadavg")
@@ -400,14 +523,37 @@ for size in sizes:
     wall = (seconds(c[3]) + (" (stopped)" if c[4] == "timed out" else "")) if c else "–"
     print(f"| {size} | {roles.get(size, '?')} | {mb(c)} | {mb(h)} | {r} | {wall} |")
 print()
+print("## Floor: writing the same files, nothing else")
+print()
+print("`Benchmarks/floor-write.c` reads every file of an output folder into memory, then, timed by itself, writes")
+print(f"them all into a new folder ({floor_threads} threads, largest first) and calls syncfs once, as careers does: the")
+print("least time any tool that makes the same files can expect on this disk. Names starting with '.' (careers' marker)")
+print("are left out of the counts and the copy. Hugo does not call syncfs: its own time compares with its floor's write.")
+print()
+print("| content | roles | careers files | careers bytes | floor, write | floor, write + syncfs | careers full | "
+      "Hugo files | Hugo bytes | Hugo floor, write | Hugo floor, write + syncfs |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+for size in sizes:
+    print(f"| {size} | {roles.get(size, '?')} | {file_count(size, 'careers')} | {file_bytes(size, 'careers')} | "
+          f"{cell(size, 'floor')} | {cell(size, 'floor-sync')} | {cell(size, 'full')} | {file_count(size, 'hugo')} | "
+          f"{file_bytes(size, 'hugo')} | {cell(size, 'hugo-floor')} | {cell(size, 'hugo-floor-sync')} |")
+print()
 print("## Ratios")
 print()
-print("| content | careers / Hugo | careers / cmark (one process) | careers / cmark (per file) | no-op / full | one edit / full |")
-print("|---|---:|---:|---:|---:|---:|")
+print("The goal columns are the performance goal's limits for a careers full build: a quarter of Hugo's time, and")
+print("1.5 times the time of the `cmark` command in one process; \"below floor\" marks a limit under the floor.")
+print()
+print("| content | careers / Hugo | careers / cmark (one process) | careers / cmark (per file) | no-op / full | one edit / full | "
+      "goal: ¼ Hugo | goal: 1.5× cmark | floor (write+syncfs) |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for size in sizes:
     full = median(size, "full")
+    hugo_time, cmark_time, floor = median(size, "hugo"), median(size, "cmark-cat"), median(size, "floor-sync")
+    quarter = None if hugo_time is None else hugo_time / 4
+    cmark_goal = None if cmark_time is None else cmark_time * 1.5
     print(f"| {size} | {ratio(full, median(size, 'hugo'))} | {ratio(full, median(size, 'cmark-cat'), 0)} | "
-          f"{ratio(full, median(size, 'cmark-loop'))} | {ratio(median(size, 'noop'), full, 2)} | {ratio(median(size, 'edit'), full, 2)} |")
+          f"{ratio(full, median(size, 'cmark-loop'))} | {ratio(median(size, 'noop'), full, 2)} | {ratio(median(size, 'edit'), full, 2)} | "
+          f"{goal(quarter, floor)} | {goal(cmark_goal, floor)} | {cell(size, 'floor-sync')} |")
 print()
 numeric = [s for s in sizes if s.isdigit()]
 if len(numeric) >= 2:
