@@ -115,3 +115,73 @@ def test_route_handout_prints_to_the_expected_a4_pages(browser: Browser, alone: 
         assert pages >= 1
     else:
         assert pages == expected, f"{path.name} printed to {pages} A4 pages, expected {expected}"
+
+
+# Every element's computed style, and its ::before and ::after, as one short hash each (the full text of ~350
+# properties per element would be megabytes per page); `detail` gives one element's properties, for a message.
+_STYLE_HASHES_JS = """
+() => {
+  const hash = (text) => { let h = 2166136261; for (let i = 0; i < text.length; i++) { h ^= text.charCodeAt(i); h = Math.imul(h, 16777619) >>> 0; } return h; };
+  const out = [];
+  for (const element of document.querySelectorAll('*')) {
+    for (const pseudo of [null, '::before', '::after']) {
+      const style = getComputedStyle(element, pseudo);
+      let text = '';
+      for (let i = 0; i < style.length; i++) text += style[i] + ':' + style.getPropertyValue(style[i]) + ';';
+      out.push(hash(text));
+    }
+  }
+  return out;
+}
+"""
+_STYLE_DETAIL_JS = """
+([index, pseudo]) => {
+  const element = document.querySelectorAll('*')[index];
+  const style = getComputedStyle(element, pseudo);
+  const properties = {};
+  for (let i = 0; i < style.length; i++) properties[style[i]] = style.getPropertyValue(style[i]);
+  return [element.outerHTML.slice(0, 120), properties];
+}
+"""
+
+
+@pytest.mark.parametrize("kind", ["stage", "profession", "role", "route"])
+def test_handout_stylesheet_keeps_every_rule_that_applies(
+    browser: Browser, site_dir: Path, alone: dict[str, Path], kind: str, tmp_path: Path
+) -> None:
+    """A handout inlines only the rules that can apply to it (InlineStylesheet). Every element must get the same
+    computed style, on screen at two widths and in print, as with the whole of site.css and handout.css."""
+    import re
+
+    path = alone[kind]
+    html = path.read_text(encoding="utf-8")
+    whole_css = "\n".join((site_dir / "assets" / name).read_text(encoding="utf-8") for name in ["site.css", "handout.css"])
+    whole_css = whole_css.replace("</", "<\\/")
+    pruned_css = re.search(r"<style>\n(.*?)\n</style>", html, flags=re.S)
+    assert pruned_css, f"{path.name} has no <style> element"
+    assert len(pruned_css.group(1)) < len(whole_css), f"{path.name}: the stylesheet was not cut down"
+    whole_html = html.replace(pruned_css.group(0), "<style>\n" + whole_css + "\n</style>", 1)
+    whole_path = tmp_path / path.name
+    whole_path.write_text(whole_html, encoding="utf-8")
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        for media, width in [("screen", 1280), ("screen", 360), ("print", 794)]:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.emulate_media(media=media)
+            page.goto(path.as_uri(), wait_until="load")
+            pruned = page.evaluate(_STYLE_HASHES_JS)
+            page.goto(whole_path.as_uri(), wait_until="load")
+            whole = page.evaluate(_STYLE_HASHES_JS)
+            assert len(pruned) == len(whole) and len(pruned) > 100
+            differing = [index for index, (a, b) in enumerate(zip(pruned, whole)) if a != b]
+            if differing:
+                index = differing[0]
+                pseudo = [None, "::before", "::after"][index % 3]
+                element, expected = page.evaluate(_STYLE_DETAIL_JS, [index // 3, pseudo])
+                page.goto(path.as_uri(), wait_until="load")
+                _, got = page.evaluate(_STYLE_DETAIL_JS, [index // 3, pseudo])
+                changed = {name: (got.get(name), value) for name, value in expected.items() if got.get(name) != value}
+                pytest.fail(f"{path.name} ({media}, {width} px): {len(differing)} styles differ; first {element} {pseudo}: {changed}")
+    finally:
+        context.close()

@@ -107,30 +107,56 @@ struct HandoutRenderer: Sendable {
         }
     }
 
-    /// Puts a handout's content inside `handout.mustache`, with the stylesheets inlined.
+    /// Puts a handout's content inside `handout.mustache`, with the rules of the stylesheets that can apply to it
+    /// inlined (`InlineStylesheet`): the page is made with a marker where the stylesheet goes, its classes are
+    /// read, and the marker is replaced.
     static func wrap(_ content: Data, title: String, description: String?, common: [String: Any], templates: TemplateSet) -> Data {
-        wrap(RenderedHTML(content), size: content.count, title: title, description: description, common: common, templates: templates)
+        let page = wrap(
+            RenderedHTML(content), css: stylesheetMarker, size: content.count, title: title, description: description, common: common,
+            templates: templates)
+        return page.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            let marker = Array(stylesheetMarker.utf8)
+            guard var found = ByteSearch.first(marker, in: bytes) else { return page }
+            let css = Array(templates.handoutStylesheet.pruned(for: bytes).utf8)
+            let sink = ByteSink(capacity: bytes.count + css.count)
+            var start = 0
+            while true {
+                sink.append(UnsafeBufferPointer(rebasing: bytes[start..<found]))
+                sink.append(css)
+                start = found + marker.count
+                guard let next = ByteSearch.first(marker, in: bytes, from: start) else { break }
+                found = next
+            }
+            sink.append(UnsafeBufferPointer(rebasing: bytes[start...]))
+            return sink.takeData()
+        }
     }
+
+    /// Where a handout's stylesheet goes until its classes are known: no template or content can write a NUL.
+    private static let stylesheetMarker = "\u{0}careers-stylesheet\u{0}"
 
     /// The same with the content as a template to render in place, and `drain` (see `TemplateRenderer.renderData`).
     static func wrap(
         _ content: DeferredRender, title: String, description: String?, common: [String: Any], templates: TemplateSet,
         drain: @escaping (ByteSink) -> Void
     ) -> Data {
-        wrap(content, size: 0, title: title, description: description, common: common, templates: templates, drain: drain)
+        // Written before its content is made, so with the whole stylesheet.
+        wrap(
+            content, css: templates.handoutStylesheet.whole, size: 0, title: title, description: description, common: common,
+            templates: templates, drain: drain)
     }
 
     private static func wrap(
-        _ content: Any, size: Int, title: String, description: String?, common: [String: Any], templates: TemplateSet,
+        _ content: Any, css: String, size: Int, title: String, description: String?, common: [String: Any], templates: TemplateSet,
         drain: ((ByteSink) -> Void)? = nil
     ) -> Data {
         var context = common
         context["content"] = content
         context["title"] = title
         if let description { context["description"] = description }
-        context["css"] = RawHTML(templates.inlineStylesheet)
-        return templates.renderData(
-            "handout", context, capacity: size + templates.inlineStylesheet.utf8.count + 16_384, drain: drain)
+        context["css"] = RawHTML(css)
+        return templates.renderData("handout", context, capacity: size + css.utf8.count + 16_384, drain: drain)
     }
 }
 

@@ -51,8 +51,9 @@ public struct TemplateSet: Sendable {
         self.assets = assets
         self.references = references
         self.displayRoot = displayRoot
-        self.inlineStylesheet = ["site.css", "handout.css"].compactMap { assets[$0] }.map { String(decoding: $0, as: UTF8.self) }
-            .joined(separator: "\n").replacingASCII("</", with: "<\\/")
+        self.handoutStylesheet = InlineStylesheet(
+            ["site.css", "handout.css"].compactMap { assets[$0] }.map { String(decoding: $0, as: UTF8.self) }
+                .joined(separator: "\n").replacingASCII("</", with: "<\\/"))
     }
 
     /// Loads `*.mustache`, `partials/*.mustache` and `assets/**` from a templates folder.
@@ -134,8 +135,8 @@ public struct TemplateSet: Sendable {
     /// The context keys each template was rendered with, for `unknownNameWarnings`.
     let seenKeys = KeyRecorder()
 
-    /// The site and handout stylesheets as one string, for a handout's `<style>` element (computed once).
-    let inlineStylesheet: String
+    /// The site and handout stylesheets, for a handout's `<style>` element (parsed once; see `InlineStylesheet`).
+    let handoutStylesheet: InlineStylesheet
 
     /// Renders a named template with a context of dictionaries, arrays, strings, numbers and booleans (see
     /// `TemplateValue`); empty when there is no such template.
