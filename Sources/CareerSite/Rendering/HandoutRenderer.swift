@@ -118,7 +118,7 @@ struct HandoutRenderer: Sendable {
             let bytes = raw.bindMemory(to: UInt8.self)
             let marker = Array(stylesheetMarker.utf8)
             guard var found = ByteSearch.first(marker, in: bytes) else { return page }
-            let css = Array(templates.handoutStylesheet.pruned(for: bytes).utf8)
+            let css = templates.handoutStylesheet.prunedBytes(for: bytes)
             let sink = ByteSink(capacity: bytes.count + css.count)
             var start = 0
             while true {

@@ -53,44 +53,42 @@ struct InlineStylesheet: Sendable {
     /// The stylesheet for a document with `html` as its markup (in which the stylesheet itself is not yet), or the
     /// whole of it when the document's classes cannot all be read (a `class` attribute not in double quotes, or with
     /// a character reference).
-    func pruned(for html: UnsafeBufferPointer<UInt8>) -> String {
-        guard let items, let present = presentClasses(in: html) else { return whole }
+    func pruned(for html: UnsafeBufferPointer<UInt8>) -> String { String(decoding: prunedBytes(for: html), as: UTF8.self) }
+
+    /// The same as UTF-8 bytes.
+    func prunedBytes(for html: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        guard let items, let present = presentClasses(in: html) else { return Array(whole.utf8) }
         var out: [UInt8] = []
         out.reserveCapacity(whole.utf8.count)
         Self.emit(items, present: present, into: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// Which numbered classes `html`'s `class` attributes hold; nil when any attribute cannot be read for sure.
     private func presentClasses(in html: UnsafeBufferPointer<UInt8>) -> [Bool]? {
         var present = [Bool](repeating: false, count: classNumbers.count)
-        var index = 1
         let count = html.count
-        while index + 5 <= count {
-            // "class" in any case (attribute names are case-insensitive), after white space, then "=".
-            guard html[index] | 0x20 == UInt8(ascii: "c"), html[index + 1] | 0x20 == UInt8(ascii: "l"),
-                html[index + 2] | 0x20 == UInt8(ascii: "a"), html[index + 3] | 0x20 == UInt8(ascii: "s"),
-                html[index + 4] | 0x20 == UInt8(ascii: "s"), Self.isSpace(html[index - 1])
-            else {
-                index += 1
-                continue
-            }
-            var cursor = index + 5
-            while cursor < count, Self.isSpace(html[cursor]) { cursor += 1 }
-            guard cursor < count, html[cursor] == UInt8(ascii: "=") else {
-                index = cursor
-                continue
-            }
-            cursor += 1
+        var equals = -1
+        // Every "=" (found with memchr), then what is before it: "class" in any case (attribute names are
+        // case-insensitive) after white space, perhaps with white space between.
+        while let found = ByteSearch.first(byte: UInt8(ascii: "="), in: html, from: equals + 1) {
+            equals = found
+            var end = found
+            while end > 0, Self.isSpace(html[end - 1]) { end -= 1 }
+            guard end >= 6, Self.isSpace(html[end - 6]), html[end - 5] | 0x20 == UInt8(ascii: "c"),
+                html[end - 4] | 0x20 == UInt8(ascii: "l"), html[end - 3] | 0x20 == UInt8(ascii: "a"),
+                html[end - 2] | 0x20 == UInt8(ascii: "s"), html[end - 1] | 0x20 == UInt8(ascii: "s")
+            else { continue }
+            var cursor = found + 1
             while cursor < count, Self.isSpace(html[cursor]) { cursor += 1 }
             guard cursor < count, html[cursor] == UInt8(ascii: "\""),
-                let end = ByteSearch.first(byte: UInt8(ascii: "\""), in: html, from: cursor + 1)
+                let close = ByteSearch.first(byte: UInt8(ascii: "\""), in: html, from: cursor + 1)
             else { return nil }
             var start = cursor + 1
-            while start < end {
-                while start < end, Self.isSpace(html[start]) { start += 1 }
+            while start < close {
+                while start < close, Self.isSpace(html[start]) { start += 1 }
                 var stop = start
-                while stop < end, !Self.isSpace(html[stop]) { stop += 1 }
+                while stop < close, !Self.isSpace(html[stop]) { stop += 1 }
                 if stop > start {
                     let name = Array(UnsafeBufferPointer(rebasing: html[start..<stop]))
                     if name.contains(UInt8(ascii: "&")) { return nil }
@@ -98,7 +96,7 @@ struct InlineStylesheet: Sendable {
                 }
                 start = stop
             }
-            index = end + 1
+            equals = close
         }
         return present
     }
