@@ -65,6 +65,22 @@ import Testing
         #expect(isWellFormed(tiny.svg()))
     }
 
+    /// A build draws each map once and reuses it (a route's page and its handout show the same one); what the
+    /// cache gives is what the map itself draws, for each map, however many times it is asked.
+    @Test func theCacheGivesEachMapItsOwnDrawing() {
+        var other = tiny
+        other.nodes[0].href = "../roles/elsewhere.html"
+        let cache = RouteMapCache()
+        for _ in 0..<2 {
+            for map in [tiny, other] {
+                #expect(cache.drawing(map) == RouteMap.Drawing(svg: map.svg(), isWide: map.isWide))
+                #expect(cache.textAlternative(map) == map.textAlternative())
+            }
+        }
+        #expect(cache.drawing(tiny) != cache.drawing(other))
+        #expect(cache.drawing(tiny).svg == Self.tinyGolden)
+    }
+
     @Test func textIsEscapedEverywhere() {
         let nasty = "A&B <script> \"quoted\" 'it's'"
         let map = RouteMap(

@@ -39,6 +39,9 @@ public struct Framework: Sendable {
     private let previousRoles: [RoleID: [Role]]
     private let rolesBySetting: [String: [Role]]
 
+    /// Route and career maps drawn so far for pages of this framework (`RouteMapCache`).
+    let mapCache = RouteMapCache()
+
     init(
         info: FrameworkInfo, stages: [Stage], domains: [Domain], capabilities: [Capability], professions: [Profession],
         roles: [Role], routes: [Route], pages: [Page], assets: [Asset]

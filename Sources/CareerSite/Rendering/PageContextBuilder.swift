@@ -322,9 +322,10 @@ struct PageContextBuilder {
         ]
         if let regulator = profession.regulator { context["regulator"] = regulator }
         if let map = RouteMap.profession(profession.id, in: framework, from: path) {
-            context["map"] = RawHTML(map.svg())
-            context["map_wide"] = map.isWide
-            context["map_text"] = RawHTML(map.textAlternative())
+            let drawing = framework.mapCache.drawing(map)
+            context["map"] = RawHTML(drawing.svg)
+            context["map_wide"] = drawing.isWide
+            context["map_text"] = RawHTML(framework.mapCache.textAlternative(map))
         }
         return page(
             "profession", title: profession.title, description: profession.summary,
@@ -366,9 +367,9 @@ struct PageContextBuilder {
             return item
         }
         var context: Context = ["summary": route.summary, "body": html(route.body), "steps": steps]
-        let map = RouteMap.route(route, in: framework, from: path)
-        context["map"] = RawHTML(map.svg())
-        context["map_wide"] = map.isWide
+        let drawing = framework.mapCache.drawing(RouteMap.route(route, in: framework, from: path))
+        context["map"] = RawHTML(drawing.svg)
+        context["map_wide"] = drawing.isWide
         if let id = route.profession, let profession = framework.profession(id) {
             context["profession"] = link(profession.title, SiteURLs.path(for: id))
         }

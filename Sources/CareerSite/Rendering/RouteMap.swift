@@ -1,3 +1,5 @@
+import Foundation
+
 /// A career progression drawn as inline SVG at build time: one column per stage, one linked box per role, and
 /// arrows for the moves between roles. Pure and deterministic: the same map always gives the same bytes.
 ///
@@ -140,12 +142,25 @@ struct RouteMap: Sendable, Hashable {
     }
 
     /// Whether the drawing is too wide to print legibly on portrait A4 (print styles then show the text instead).
-    var isWide: Bool { Geometry(Layout(self), headerLines: columns.map { Self.wrap($0.title) }).width > Metrics.printableWidth }
+    var isWide: Bool { drawing().isWide }
 
     /// The drawing as one `<svg>` element, with a trailing newline.
-    func svg() -> String {
+    func svg() -> String { drawing().svg }
+
+    /// The drawing and whether it is wide, from one layout (each cost about as much as the other).
+    func drawing() -> Drawing {
         let layout = Layout(self)
         let geometry = Geometry(layout, headerLines: columns.map { Self.wrap($0.title) })
+        return Drawing(svg: svg(layout, geometry), isWide: geometry.width > Metrics.printableWidth)
+    }
+
+    /// What a page shows of a map: the `<svg>` element and whether it is too wide to print (`isWide`).
+    struct Drawing: Sendable, Equatable {
+        var svg: String
+        var isWide: Bool
+    }
+
+    private func svg(_ layout: Layout, _ geometry: Geometry) -> String {
         let marker = markerID
         let wide = geometry.width > Metrics.printableWidth ? " map-wide" : ""
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"route-map\(wide)\""
@@ -587,5 +602,37 @@ struct RouteMap: Sendable, Hashable {
                 return (left.column, left.row, $0) < (right.column, right.row, $1)
             }
         }
+    }
+}
+
+/// Each map's drawing and text, made once per build. A route's page and its handout show the same map (both are
+/// one folder deep, so even the links match), as do a profession's; drawing it, with its layout, was 11 % of the
+/// instructions of a 1,000-role build. A map is a value, so equal maps have equal drawings, and any thread may
+/// make one: the first to finish is kept.
+final class RouteMapCache: @unchecked Sendable {
+    private var drawings: [RouteMap: RouteMap.Drawing] = [:]
+    private var texts: [RouteMap: String] = [:]
+    private let lock = NSLock()
+
+    func drawing(_ map: RouteMap) -> RouteMap.Drawing {
+        cached(map, in: \.drawings) { map.drawing() }
+    }
+
+    func textAlternative(_ map: RouteMap) -> String {
+        cached(map, in: \.texts) { map.textAlternative() }
+    }
+
+    private func cached<Value>(
+        _ map: RouteMap, in store: ReferenceWritableKeyPath<RouteMapCache, [RouteMap: Value]>, make: () -> Value
+    ) -> Value {
+        lock.lock()
+        let known = self[keyPath: store][map]
+        lock.unlock()
+        if let known { return known }
+        let made = make()
+        lock.lock()
+        if self[keyPath: store][map] == nil { self[keyPath: store][map] = made }
+        lock.unlock()
+        return made
     }
 }
