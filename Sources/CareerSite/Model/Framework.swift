@@ -41,6 +41,8 @@ public struct Framework: Sendable {
 
     /// Route and career maps drawn so far for pages of this framework (`RouteMapCache`).
     let mapCache = RouteMapCache()
+    /// Roles as list items, made so far for pages of this framework (`ListItemCache`).
+    let itemCache = ListItemCache()
 
     init(
         info: FrameworkInfo, stages: [Stage], domains: [Domain], capabilities: [Capability], professions: [Profession],

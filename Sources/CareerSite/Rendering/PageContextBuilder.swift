@@ -62,7 +62,14 @@ struct PageContextBuilder {
         return ["title": stage.title, "href": href(SiteURLs.path(for: id)), "order": stage.order]
     }
 
+    /// A role as an item of a list. The same role is listed on many pages (its stage's, its profession's, each
+    /// capability's, each setting's, the roles it leads to and from…), and the item depends only on the role and the
+    /// page's folder depth, so it is made once per build for each (`framework.itemCache`).
     private func roleItem(_ role: Role) -> Context {
+        framework.itemCache.item(role.id.rawValue, root: root) { makeRoleItem(role) }
+    }
+
+    private func makeRoleItem(_ role: Role) -> Context {
         var item: Context = [
             "title": role.title, "href": href(SiteURLs.path(for: role.id)), "summary": role.summary,
             "bands": bandsText(role.bands),
@@ -685,6 +692,31 @@ enum DisplayDate {
         ]
         guard parts.count == 3, let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month) else { return iso }
         return "\(day) \(months[month - 1]) \(parts[0])"
+    }
+}
+
+/// List items (`roleItem`) made once per build for each entry and folder depth, as `CommonContextCache` keeps the
+/// shared part of contexts. Safe to use from the renderers' parallel jobs: the items are values, made the same by
+/// any thread.
+final class ListItemCache: @unchecked Sendable {
+    private struct Key: Hashable {
+        var id: String
+        var root: String
+    }
+    private var items: [Key: [String: Any]] = [:]
+    private let lock = NSLock()
+
+    func item(_ id: String, root: String, make: () -> [String: Any]) -> [String: Any] {
+        let key = Key(id: id, root: root)
+        lock.lock()
+        let known = items[key]
+        lock.unlock()
+        if let known { return known }
+        let made = make()
+        lock.lock()
+        items[key] = made
+        lock.unlock()
+        return made
     }
 }
 
