@@ -108,6 +108,14 @@ import Testing
             ])
     }
 
+    /// Positions are worked out only for links that need one, but in document order: here the good link's text
+    /// starts with the broken one's, so the broken link is found at its own column only because the good link's
+    /// occurrence was taken first.
+    @Test func aLinkIsPositionedAfterTheLinksBeforeIt() {
+        let (_, diagnostics) = render("[a](role:district-nurse) [b](role:district)\n")
+        #expect(diagnostics.map { $0.prefix(45) } == ["r.md:5:30: error: unknown role 'district' in "])
+    }
+
     /// Found by the mutation property test: a paragraph of n identical links took O(n³) to position (2,000 links
     /// did not finish in a minute), because each link searched again from the start of the paragraph. With the
     /// search cursor this takes well under a second; the time limit is not a speed check but a guard, so that a

@@ -11,7 +11,54 @@ enum MarkdownRenderer {
     struct Link {
         var destination: String
         var isImage: Bool
-        var location: SourceLocation
+        /// Where the link is in its file. Finding it means searching the source lines, so it is worked out only when
+        /// asked for (for a diagnostic, or a fragment to check later), which most links never are.
+        var location: SourceLocation { locate() }
+        fileprivate let locate: () -> SourceLocation
+    }
+
+    /// The positions of a document's links, found in document order as they are asked for: a link's position
+    /// depends on which earlier occurrences of the same text the links before it took, so asking for one finds
+    /// every one before it first. Only valid while the document's nodes are.
+    private final class LinkPositions {
+        let markdown: String
+        let base: SourceLocation
+        var lines: [Substring]?
+        var claimed = Set<SourceLocation>()
+        var cursors: [String: SearchCursor] = [:]
+        /// Each link seen so far: its destination and node, and its position once found.
+        var links: [(destination: String, node: OpaquePointer, found: SourceLocation?)] = []
+
+        init(markdown: String, base: SourceLocation) {
+            self.markdown = markdown
+            self.base = base
+        }
+
+        func add(_ destination: String, _ node: OpaquePointer) -> Int {
+            links.append((destination, node, nil))
+            return links.count - 1
+        }
+
+        /// Set once the document is freed: a position not found by then is given as the start of the text, rather
+        /// than looked for through nodes that are gone (no caller asks that late; `render` hands links out only
+        /// during its `rewrite` calls).
+        var closed = false
+
+        func location(of index: Int) -> SourceLocation {
+            if let found = links[index].found { return found }
+            if closed { return base }
+            let lines = self.lines ?? MarkdownRenderer.lines(of: markdown)
+            self.lines = lines
+            var result = base
+            for earlier in 0...index where links[earlier].found == nil {
+                let found = MarkdownRenderer.position(
+                    of: links[earlier].destination, near: links[earlier].node, in: lines, base: base, claimed: &claimed,
+                    cursors: &cursors)
+                links[earlier].found = found
+                result = found
+            }
+            return result
+        }
     }
 
     /// What to do with a link destination.
@@ -33,10 +80,8 @@ enum MarkdownRenderer {
         guard let document = markdown.withCString({ cmark_parse_document($0, strlen($0), options) }) else { return "" }
         defer { cmark_node_free(document) }
 
-        // Split into lines only when there is a link to position (many bodies have none).
-        var sourceLines: [Substring]?
-        var claimed = Set<SourceLocation>()
-        var cursors: [String: SearchCursor] = [:]
+        let positions = LinkPositions(markdown: markdown, base: location)
+        defer { positions.closed = true }
         var headingSlugs: [String] = []
         var usedSlugs = Set<String>()
 
@@ -49,13 +94,14 @@ enum MarkdownRenderer {
             let type = cmark_node_get_type(node)
             if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
                 let destination = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
-                var linkLocation = location
+                let locate: () -> SourceLocation
                 if preciseLocations {
-                    let lines = sourceLines ?? Self.lines(of: markdown)
-                    sourceLines = lines
-                    linkLocation = position(of: destination, near: node, in: lines, base: location, claimed: &claimed, cursors: &cursors)
+                    let index = positions.add(destination, node)
+                    locate = { positions.location(of: index) }
+                } else {
+                    locate = { location }
                 }
-                let link = Link(destination: destination, isImage: type == CMARK_NODE_IMAGE, location: linkLocation)
+                let link = Link(destination: destination, isImage: type == CMARK_NODE_IMAGE, locate: locate)
                 if case .replace(let replacement) = rewrite(link) {
                     _ = replacement.withCString { cmark_node_set_url(node, $0) }
                 }
@@ -115,7 +161,7 @@ enum MarkdownRenderer {
 
     /// Finds the line and column of a link destination: cmark gives positions only for blocks, so the
     /// enclosing block's lines are searched for `](destination`.
-    private static func position(
+    fileprivate static func position(
         of destination: String, near node: OpaquePointer, in lines: [Substring], base: SourceLocation,
         claimed: inout Set<SourceLocation>, cursors: inout [String: SearchCursor]
     ) -> SourceLocation {
