@@ -32,8 +32,12 @@ final class FillingFileSystem: WriterFileSystem, @unchecked Sendable {
         return real.write(descriptor, UnsafeRawBufferPointer(rebasing: bytes[..<count]))
     }
 
+    /// Each rename asked for, as the target's last two path components.
+    private(set) var renamed: [String] = []
+
     func rename(_ from: String, _ to: String) -> Int32 {
         defer { renames += 1 }
+        renamed.append(to.split(separator: "/").suffix(2).joined(separator: "/"))
         if let failingRename, renames >= failingRename { return EIO }
         return real.rename(from, to)
     }
@@ -174,6 +178,31 @@ struct FolderState: Equatable, CustomStringConvertible {
         #expect(after.folders == ["roles", "settings"], "no staging folder is left")
     }
 
+    /// A folder the output does not have is staged whole and moved into place with one rename; files in folders
+    /// it has are renamed one by one. Either way the result is the same files.
+    @Test func aNewFolderIsMovedIntoPlaceWhole() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let site = [
+            file("index.html", "index"), file("roles/a.html", "a"), file("roles/deep/b.html", "b"), file("roles/deep/er/c.html", "c"),
+            file("settings/x.html", "x"),
+        ]
+        let first = FillingFileSystem(bytes: .max)
+        #expect(try writer(first).write(site, copying: []) == WriteSummary(written: 5, unchanged: 0, removed: 0))
+        #expect(first.renamed == ["Output/.careers-output", "Output/index.html", "Output/roles", "Output/settings"])
+        var state = try FolderState(output)
+        #expect(state.files.keys.sorted() == [SiteWriter.marker] + site.map(\.path).sorted())
+        #expect(state.folders == ["roles", "roles/deep", "roles/deep/er", "settings"], "no staging folder is left")
+
+        // roles/ is there now: its changed file is renamed alone, its new folder moves whole.
+        let next = site.map { $0.path == "roles/a.html" ? file("roles/a.html", "a, changed") : $0 } + [file("roles/new/d.html", "d")]
+        let second = FillingFileSystem(bytes: .max)
+        #expect(try writer(second).write(next, copying: []) == WriteSummary(written: 2, unchanged: 4, removed: 0))
+        #expect(second.renamed == ["Output/.careers-output", "roles/a.html", "roles/new"])
+        state = try FolderState(output)
+        #expect(state.files["roles/new/d.html"] == Data("d".utf8) && state.files["roles/a.html"] == Data("a, changed".utf8))
+        #expect(state.folders == ["roles", "roles/deep", "roles/deep/er", "roles/new", "settings"])
+    }
+
     @Test func aFaultWhileRenamingSaysTheFolderIsMixed() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         _ = try writer().write(oldSite, copying: [])
@@ -188,7 +217,9 @@ struct FolderState: Equatable, CustomStringConvertible {
                     == "cannot rename 'roles/b.html' into place: Input/output error (errno 5), after 2 of 5 files; the output folder now mixes old and new files: build again"
             )
         }
-        #expect(try FolderState(output).folders == ["roles", "settings"], "the staging folder is removed")
+        // The new folder (settings/) is moved into place after the files one by one, so it was still in the staging
+        // folder, and went with it.
+        #expect(try FolderState(output).folders == ["roles"], "the staging folder is removed")
     }
 
     @Test func stagingLeftByAKilledBuildIsRemovedAndNeverPublished() throws {
