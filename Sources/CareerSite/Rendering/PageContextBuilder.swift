@@ -698,45 +698,25 @@ enum DisplayDate {
 /// List items (`roleItem`) made once per build for each entry and folder depth, as `CommonContextCache` keeps the
 /// shared part of contexts. Safe to use from the renderers' parallel jobs: the items are values, made the same by
 /// any thread.
-final class ListItemCache: @unchecked Sendable {
+final class ListItemCache: Sendable {
     private struct Key: Hashable {
         var id: String
         var root: String
     }
-    private var items: [Key: [String: Any]] = [:]
-    private let lock = NSLock()
+    private let items = Memo<Key, [String: Any]>()
 
     func item(_ id: String, root: String, make: () -> [String: Any]) -> [String: Any] {
-        let key = Key(id: id, root: root)
-        lock.lock()
-        let known = items[key]
-        lock.unlock()
-        if let known { return known }
-        let made = make()
-        lock.lock()
-        items[key] = made
-        lock.unlock()
-        return made
+        items.value(for: Key(id: id, root: root), make: make)
     }
 }
 
 /// The shared part of every page's context (`common`) depends only on the page's depth, its section and whether
 /// there is a changes page, so it is made once for each and reused; making it for every page cost about 3 % of a
 /// build. Safe to use from the renderers' parallel jobs: the contexts are values, made the same by any thread.
-final class CommonContextCache: @unchecked Sendable {
-    private var contexts: [String: [String: Any]] = [:]
-    private let lock = NSLock()
+final class CommonContextCache: Sendable {
+    private let contexts = Memo<String, [String: Any]>()
 
     func context(root: String, section: String?, changes: Bool, make: () -> [String: Any]) -> [String: Any] {
-        let key = "\(root)|\(section.map { "s:" + $0 } ?? "none")|\(changes)"
-        lock.lock()
-        let known = contexts[key]
-        lock.unlock()
-        if let known { return known }
-        let made = make()
-        lock.lock()
-        contexts[key] = made
-        lock.unlock()
-        return made
+        contexts.value(for: "\(root)|\(section.map { "s:" + $0 } ?? "none")|\(changes)", make: make)
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A career progression drawn as inline SVG at build time: one column per stage, one linked box per role, and
 /// arrows for the moves between roles. Pure and deterministic: the same map always gives the same bytes.
 ///
@@ -609,30 +607,11 @@ struct RouteMap: Sendable, Hashable {
 /// one folder deep, so even the links match), as do a profession's; drawing it, with its layout, was 11 % of the
 /// instructions of a 1,000-role build. A map is a value, so equal maps have equal drawings, and any thread may
 /// make one: the first to finish is kept.
-final class RouteMapCache: @unchecked Sendable {
-    private var drawings: [RouteMap: RouteMap.Drawing] = [:]
-    private var texts: [RouteMap: String] = [:]
-    private let lock = NSLock()
+final class RouteMapCache: Sendable {
+    private let drawings = Memo<RouteMap, RouteMap.Drawing>()
+    private let texts = Memo<RouteMap, String>()
 
-    func drawing(_ map: RouteMap) -> RouteMap.Drawing {
-        cached(map, in: \.drawings) { map.drawing() }
-    }
+    func drawing(_ map: RouteMap) -> RouteMap.Drawing { drawings.value(for: map) { map.drawing() } }
 
-    func textAlternative(_ map: RouteMap) -> String {
-        cached(map, in: \.texts) { map.textAlternative() }
-    }
-
-    private func cached<Value>(
-        _ map: RouteMap, in store: ReferenceWritableKeyPath<RouteMapCache, [RouteMap: Value]>, make: () -> Value
-    ) -> Value {
-        lock.lock()
-        let known = self[keyPath: store][map]
-        lock.unlock()
-        if let known { return known }
-        let made = make()
-        lock.lock()
-        if self[keyPath: store][map] == nil { self[keyPath: store][map] = made }
-        lock.unlock()
-        return made
-    }
+    func textAlternative(_ map: RouteMap) -> String { texts.value(for: map) { map.textAlternative() } }
 }
