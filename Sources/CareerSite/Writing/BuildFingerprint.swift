@@ -222,12 +222,13 @@ extension BuildRecord {
         for line in lines.dropFirst() {
             guard let space = line.firstIndex(of: UInt8(ascii: " ")) else { return nil }
             let rest = line[line.index(after: space)...]
-            switch String(Substring(line[..<space])) {
+            let word = String(Substring(line[..<space]))
+            switch word {
             case "file", "handout":
                 guard let gap = rest.firstIndex(of: UInt8(ascii: " ")), let size = Int(String(Substring(rest[..<gap]))),
                     let path = Self.unescaped(rest[rest.index(after: gap)...])
                 else { return nil }
-                if line.first == UInt8(ascii: "f") { files[path] = size } else { handouts[path] = size }
+                if word == "file" { files[path] = size } else { handouts[path] = size }
             case "warning":
                 guard let warning = Self.unescaped(rest) else { return nil }
                 warnings.append(warning)

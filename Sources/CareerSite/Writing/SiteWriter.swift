@@ -151,7 +151,7 @@ struct SiteWriter {
         let existed = FileKind(path: output.path) != .missing
         var plan = Plan()
         let stagingPath = output.appendingPathComponent(Self.staging).path
-        var inNewFolder: [String: String] = [:]
+        var inNewFolder: [String?] = []
         do {
             try createOutputFolder()
             removeTree(stagingPath)  // left by a killed build
@@ -162,14 +162,14 @@ struct SiteWriter {
             for path in paths {
                 guard OutputPath.isSafe(path), !plan.expected.contains(path) else { throw WriteError.unsafePath(path) }
                 plan.expected.insert(path)
-                if try ensureFolders(for: path, plan: &plan), let staged = plan.stagedPath(of: path) { inNewFolder[path] = staged }
+                inNewFolder.append(try ensureFolders(for: path, plan: &plan))
             }
         } catch {
             abandon(plan, signals: signals, outputExisted: existed)
             throw error
         }
         return StagedWrite(
-            writer: self, plan: plan, paths: paths, inNewFolder: paths.map { inNewFolder[$0] }, signals: signals,
+            writer: self, plan: plan, paths: paths, inNewFolder: inNewFolder, signals: signals,
             outputExisted: existed)
     }
 
@@ -195,21 +195,15 @@ struct SiteWriter {
             let path = "assets/" + asset.path
             guard OutputPath.isSafe(path), !plan.expected.contains(path) else { throw WriteError.unsafePath(path) }
             plan.expected.insert(path)
-            let isNew = try ensureFolders(for: path, plan: &plan)
+            let inNewFolder = try ensureFolders(for: path, plan: &plan)
             let source = URL(fileURLWithPath: asset.sourcePath)
             guard let data = try? Data(contentsOf: source) else {
                 throw WriteError.cannotRead(asset.sourcePath)
             }
             ledger?.note(data, from: source)
-            let staged: String
-            if isNew {
-                guard let location = plan.stagedPath(of: path) else { throw WriteError.unsafePath(path) }
-                staged = location
-            } else {
-                staged = "\(Self.staging)/a\(plan.renames.count)"
-            }
+            let staged = inNewFolder ?? "\(Self.staging)/a\(plan.renames.count)"
             if try offer(data, path: path, staged: staged) {
-                if isNew { plan.noteInNewFolder(path) } else { plan.renames.append((staged, path)) }
+                if inNewFolder == nil { plan.renames.append((staged, path)) }
                 plan.summary.written += 1
             } else {
                 plan.summary.unchanged += 1
@@ -248,28 +242,17 @@ struct SiteWriter {
         /// with its files at their own paths, and phase 2 renames it into place whole. A first build into an empty
         /// folder so makes a dozen renames instead of one per file (4,653 at 2,000 roles).
         var newFolders: [String] = []
-        /// Every folder under `newTree` (the new folders and the folders in them), with the new folder it is in.
-        var stagedFolders: [String: String] = [:]
+        /// Every folder under `newTree` (the new folders and the folders in them), with the number in `newFolders` of
+        /// the new folder it is in.
+        var stagedFolders: [String: Int] = [:]
+        /// How many files each new folder holds, by its number, for the count a failed rename reports (a file in a new
+        /// folder is always written: there is no old one to match).
+        var newFolderFiles: [Int] = []
 
-        /// Where a folder or file in a new folder is staged, relative to the output folder: the new folder is
-        /// `newTree/<its number in newFolders>`, and what is in it keeps its path below it. Nil for a path in no new
-        /// folder.
-        func stagedPath(of path: String) -> String? {
-            let folder = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(path[..<$0]) }
-            guard let top = stagedFolders[path] ?? folder.flatMap({ stagedFolders[$0] }),
-                let number = newFolders.firstIndex(of: top)
-            else { return nil }
-            return SiteWriter.newTree + "/\(number)" + path.dropFirst(top.count)
-        }
-        /// How many files each new folder holds, for the count a failed rename reports.
-        var newFolderFiles: [String: Int] = [:]
-
-        /// Counts a file staged in a new folder.
-        mutating func noteInNewFolder(_ path: String) {
-            guard let parent = path.utf8.lastIndex(of: UInt8(ascii: "/")).map({ String(path[..<$0]) }),
-                let top = stagedFolders[parent]
-            else { return }
-            newFolderFiles[top, default: 0] += 1
+        /// Where `path`, a folder or a file in the new folder numbered `number`, is staged, relative to the output
+        /// folder: the new folder is `newTree/<number>`, and what is in it keeps its path below it.
+        func stagedPath(of path: String, in number: Int) -> String {
+            SiteWriter.newTree + "/\(number)" + path.dropFirst(newFolders[number].count)
         }
     }
 
@@ -296,7 +279,7 @@ struct SiteWriter {
         let moves =
             plan.renames.map { (staged: $0.staged, target: $0.target, files: 1) }
             + plan.newFolders.enumerated().map { number, folder in
-                (staged: Self.newTree + "/\(number)", target: folder, files: plan.newFolderFiles[folder] ?? 0)
+                (staged: Self.newTree + "/\(number)", target: folder, files: plan.newFolderFiles[number])
             }
         let total = moves.reduce(0) { $0 + $1.files }
         var done = 0
@@ -347,9 +330,8 @@ struct SiteWriter {
     ///
     /// A folder the output does not have yet is made inside the staging folder instead (under `newTree`), with
     /// everything below it: its files are staged at their own paths there, and phase 2 moves the whole folder into
-    /// place with one rename (see `Plan.newFolders`). Returns whether `path` is in such a folder.
-    @discardableResult
-    fileprivate func ensureFolders(for path: String, plan: inout Plan) throws -> Bool {
+    /// place with one rename (see `Plan.newFolders`). Returns where `path` is staged when it is in such a folder.
+    fileprivate func ensureFolders(for path: String, plan: inout Plan) throws -> String? {
         // Most files share their folder with the file before: then there is nothing to split or check.
         let parent = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(path[..<$0]) }
         var folder = ""
@@ -358,9 +340,9 @@ struct SiteWriter {
             let enclosing = folder
             folder += folder.isEmpty ? String(component) : "/" + component
             if plan.checkedFolders.contains(folder) { continue }
-            if let top = plan.stagedFolders[enclosing] {
-                plan.stagedFolders[folder] = top
-                guard let staged = plan.stagedPath(of: folder) else { throw WriteError.unsafePath(folder) }
+            if let number = plan.stagedFolders[enclosing] {
+                plan.stagedFolders[folder] = number
+                let staged = plan.stagedPath(of: folder, in: number)
                 guard mkdir(output.path + "/" + staged, 0o755) == 0 else { throw WriteError.system("create", folder, errno) }
             } else {
                 let full = output.path + "/" + folder
@@ -370,9 +352,10 @@ struct SiteWriter {
                 if found {
                     guard info.st_mode & S_IFMT == S_IFDIR else { throw WriteError.notAFolder(folder) }
                 } else if missing {
-                    plan.stagedFolders[folder] = folder
+                    plan.stagedFolders[folder] = plan.newFolders.count
                     plan.newFolders.append(folder)
-                    guard let staged = plan.stagedPath(of: folder) else { throw WriteError.unsafePath(folder) }
+                    plan.newFolderFiles.append(0)
+                    let staged = plan.stagedPath(of: folder, in: plan.newFolders.count - 1)
                     guard mkdir(output.path + "/" + staged, 0o755) == 0 else { throw WriteError.system("create", folder, errno) }
                 } else {
                     guard mkdir(full, 0o755) == 0 else { throw WriteError.system("create", folder, errno) }
@@ -381,10 +364,13 @@ struct SiteWriter {
             }
             plan.checkedFolders.insert(folder)
         }
-        if let parent, plan.stagedFolders[parent] != nil { return true }
+        if let parent, let number = plan.stagedFolders[parent] {
+            plan.newFolderFiles[number] += 1
+            return plan.stagedPath(of: path, in: number)
+        }
         var info = stat()
         if lstat(output.path + "/" + path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { throw WriteError.folderInTheWay(path) }
-        return false
+        return nil
     }
 
     /// Files in the output folder that the new site does not have (the marker and staging folder excepted).
@@ -633,11 +619,7 @@ final class StagedWrite: @unchecked Sendable {
         do {
             if let failure { throw failure }
             for index in staged.keys.sorted() {
-                if inNewFolder[index] != nil {
-                    plan.noteInNewFolder(paths[index])
-                } else if let name = staged[index] {
-                    plan.renames.append((name, paths[index]))
-                }
+                if inNewFolder[index] == nil, let name = staged[index] { plan.renames.append((name, paths[index])) }
             }
             plan.summary.written = staged.count
             plan.summary.unchanged = unchanged
