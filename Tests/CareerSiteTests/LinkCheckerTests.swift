@@ -48,6 +48,34 @@ import Testing
         }
     }
 
+    /// `resolve` works on bytes; the reference is the same rules on `String` parts, as it was written before.
+    @Test func resolvingOnBytesMatchesResolvingOnStringParts() {
+        func reference(_ relative: String, from page: String) -> String? {
+            if relative.hasPrefix("/") { return nil }
+            var parts = page.split(separator: "/", omittingEmptySubsequences: false).filter { !$0.isEmpty }.map(String.init)
+            parts.removeLast()
+            for component in relative.split(separator: "/", omittingEmptySubsequences: false) {
+                switch component {
+                case ".", "": continue
+                case "..":
+                    guard !parts.isEmpty else { return nil }
+                    parts.removeLast()
+                default:
+                    parts.append(component.contains("%") ? (component.removingPercentEncoding ?? String(component)) : String(component))
+                }
+            }
+            return parts.joined(separator: "/")
+        }
+        let pieces = ["a", "é", "..", ".", "/", "//", "b.html", "%2F", "%C3%A9", "%", "x%y", "e\u{301}", "#", "?"]
+        let pages = ["index.html", "roles/x.html", "a/b/c.html", "/a//b.html", "é/x.html", "a/"]
+        var generator = SplitMix64(seed: 3)
+        for _ in 0..<3_000 {
+            let link = (0..<Int(generator.next() % 7)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+            let page = pages[Int(generator.next() % UInt64(pages.count))]
+            #expect(LinkChecker.resolve(link, from: page) == reference(link, from: page), "\(link) from \(page)")
+        }
+    }
+
     @Test func splittingOnASCIIBytesMatchesSplittingOnCharacters() {
         for text in ["", "/", "a/b", "/a//b/", "roles/x.html", "é/ü/", "a?b?c", "x\u{301}/y"] {
             let bytes = text.components(separatedByASCII: UInt8(ascii: "/")).map(String.init)
@@ -210,6 +238,61 @@ import Testing
         #expect(broken.count == 100)
         #expect(broken.allSatisfy { $0.page.hasPrefix("b/") && $0.reason == "no such file in the site" })
         #expect(broken.map(\.page) == (0..<100).map { "b/p\($0).html" }.sorted())
+    }
+
+    /// Links are checked in blocks of about a given number: runs of whole pages (64 at most), and a page with more
+    /// links than that in parts of its own; pages whose links are not read are left out.
+    @Test func linksAreCutIntoBlocksInPageOrder() {
+        let blocks = LinkChecker.linkBlocks([2, 0, 3, 9, 4, 1, 4], size: 4)
+        let described = blocks.map { $0.map { "\($0.page):\($0.links.lowerBound)-\($0.links.upperBound)" }.joined(separator: " ") }
+        #expect(described == ["0:0-2", "2:0-3", "3:0-4", "3:4-8", "3:8-9", "4:0-4", "5:0-1", "6:0-4"])
+        let many = LinkChecker.linkBlocks(Array(repeating: 1, count: 130), size: 1_000)
+        #expect(many.map(\.count) == [64, 64, 2])
+        #expect(LinkChecker.linkBlocks([], size: 4).isEmpty && LinkChecker.linkBlocks([0, 0], size: 4).isEmpty)
+    }
+
+    /// However the links are cut into blocks, the same links are found broken, in page and link order; a large page
+    /// is cut into several blocks, and a block that starts part-way into a page still knows the page and its folder.
+    @Test func theBlockSizeDoesNotChangeTheResult() {
+        var generator = SplitMix64(seed: 11)
+        let links = [
+            "#a", "#b", "#", "#gone", "#a&amp;b", "#x%41", "x.html", "x.html#a", "x.html#gone", "../up.html", "missing.html",
+            "../d/x.html", "../d/x.html#b", "https://x.org/", "", "?q", "x.html?q#a", "../../out.html", "h/s.html#s",
+        ]
+        var files = [file("d/x.html", "<p id=\"a\"></p><p id=\"b\"></p>"), file("h/s.html", "<p id=\"s\"></p><a href=\"#s\">s</a>")]
+        for folder in ["d", "e", "h"] {
+            for page in 0..<12 {
+                let count = page == 5 ? 300 : Int(generator.next() % 12)
+                let anchors = "<p id=\"a\"></p><p id=\"a&b\"></p>"
+                let body = (0..<count).map { _ in "<a href=\"\(links[Int(generator.next() % UInt64(links.count))])\">l</a>" }.joined()
+                files.append(file("\(folder)/p\(page).html", anchors + body))
+            }
+        }
+        let pages = files.filter { $0.path.hasSuffix(".html") }.sorted { $0.path < $1.path }
+            .map { (path: $0.path, scan: LinkChecker.PageScan($0.contents, links: true)) }
+        let paths = Set(files.map(\.path))
+        func check(_ size: Int) -> [String] {
+            LinkChecker.check(paths: paths, pages: pages, standalone: { $0.hasPrefix("h/") }, blockLinks: size).map(\.description)
+        }
+        let whole = check(1 << 20)
+        #expect(whole.count > 200)
+        #expect(whole.contains("d/p5.html: broken link '#gone': no element with id 'gone' in d/p5.html"))
+        #expect(!whole.contains { $0.contains("'#a&amp;b'") || $0.contains("'#a'") || $0.contains("'#':") })
+        #expect(whole.contains("h/p5.html: broken link 'x.html': no such file in the site"))
+        for size in [1, 2, 3, 7, 64, 250] { #expect(check(size) == whole, "blocks of \(size)") }
+    }
+
+    /// A block remembers that a link from its folder was found, but a standalone page of the same folder may not
+    /// reach another file even so.
+    @Test func aLinkFoundFromOnePageIsStillCheckedFromAStandalonePage() {
+        let files = [
+            file("f/a.html", "<a href=\"b.html\">b</a>"), file("f/b.html", ""), file("f/s.html", "<a href=\"b.html\">b</a>"),
+            file("f/t.html", "<a href=\"b.html\">b</a>"),
+        ]
+        #expect(
+            LinkChecker.check(files, standalone: { $0 == "f/s.html" }).map(\.description) == [
+                "f/s.html: broken link 'b.html': no such file in the site"
+            ])
     }
 
     @Test func aTemplateWithABrokenLinkFailsTheBuildAndWritesNothing() throws {

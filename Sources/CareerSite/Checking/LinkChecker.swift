@@ -37,38 +37,47 @@ enum LinkChecker {
     }
 
     /// The same, from pages scanned as they were made (`PageScan`, in path order) and every path of the site.
-    static func check(paths: Set<String>, pages scanned: [(path: String, scan: PageScan)], standalone: (String) -> Bool) -> [BrokenLink] {
-        let pages = scanned.map { (path: $0.path, contents: ()) }
-        let found = scanned.map(\.scan)
-        let readsLinks = found.map(\.readsLinks)
-        let isStandalone = pages.map { standalone($0.path) }
-        let idsByPage = Dictionary(pages.indices.map { (pages[$0].path, found[$0].ids) }) { first, _ in first }
-        // Pages are checked in chunks, each with a cache of what a link resolves to: most links (navigation,
-        // footers, lists) repeat from page to page within a folder.
-        let chunkSize = 64
-        let chunks = (pages.count + chunkSize - 1) / chunkSize
-        let results = ConcurrentResults<[BrokenLink]>(count: chunks)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+    ///
+    /// The links are checked in parallel blocks of about `blockLinks` links, each a run of pages or a part of one
+    /// page: the whole-framework handout alone has 180,000 links at 10,000 roles, and checking it in one piece made
+    /// the rest of the check wait. Within a folder a link resolves the same way from every page, so each block keeps
+    /// what a link resolved to, and for a link to another file whether it was found (most links, such as the
+    /// navigation, footers and lists, repeat from page to page). A link to an anchor of its own page is looked up
+    /// in that page's ids as it is.
+    static func check(
+        paths: Set<String>, pages scanned: [(path: String, scan: PageScan)], standalone: (String) -> Bool, blockLinks: Int = 4_096
+    ) -> [BrokenLink] {
+        let isStandalone = scanned.map { standalone($0.path) }
+        let idsByPage = Dictionary(scanned.indices.map { (scanned[$0].path, scanned[$0].scan.ids) }) { first, _ in first }
+        let blocks = linkBlocks(scanned.map { $0.scan.readsLinks ? $0.scan.links.count : 0 }, size: blockLinks)
+        let results = ConcurrentResults<[BrokenLink]>(count: blocks.count)
+        DispatchQueue.concurrentPerform(iterations: blocks.count) { block in
             var broken: [BrokenLink] = []
-            var resolved: [String: Resolution] = [:]
+            var known: [String: Known] = [:]
             var folder = ""
-            for index in (chunk * chunkSize)..<min(pages.count, (chunk + 1) * chunkSize) where readsLinks[index] {
-                let page = pages[index].path
+            for (index, range) in blocks[block] {
+                let page = scanned[index].path
                 let pageFolder = page.lastIndex(ofASCII: UInt8(ascii: "/")).map { String(page[..<$0]) } ?? ""
                 if pageFolder != folder {
-                    resolved.removeAll(keepingCapacity: true)
+                    known.removeAll(keepingCapacity: true)
                     folder = pageFolder
                 }
-                let links = found[index].links
-                for linkIndex in 0..<links.count {
-                    let raw = links[linkIndex]
-                    let resolution: Resolution
-                    if let known = resolved[raw] {
-                        resolution = known
-                    } else {
-                        resolution = resolve(link: raw, from: page)
-                        resolved[raw] = resolution
+                let scan = scanned[index].scan
+                for linkIndex in range {
+                    // An anchor in the page itself, the commonest link of all, needs no resolving (see `resolve`).
+                    if let found = scan.links.withBytes(linkIndex, { anchorFound($0, in: scan.ids) }) {
+                        if !found {
+                            let raw = scan.links[linkIndex]
+                            let fragment = String(raw.dropFirst())
+                            broken.append(BrokenLink(page: page, target: raw, reason: "no element with id '\(fragment)' in \(page)"))
+                        }
+                        continue
                     }
+                    let raw = scan.links[linkIndex]
+                    let earlier = known[raw]
+                    if earlier?.found == true, !isStandalone[index] { continue }
+                    let resolution = earlier?.resolution ?? resolve(link: raw, from: page)
+                    if earlier == nil { known[raw] = Known(resolution: resolution) }
                     switch resolution {
                     case .ignored: continue
                     case .outside: broken.append(BrokenLink(page: page, target: raw, reason: "it leads outside the site"))
@@ -81,13 +90,56 @@ enum LinkChecker {
                         }
                         if let fragment, !fragment.isEmpty, target.hasSuffix(".html"), idsByPage[target]?.containsSorted(fragment) != true {
                             broken.append(BrokenLink(page: page, target: raw, reason: "no element with id '\(fragment)' in \(target)"))
+                        } else if !isStandalone[index], case .file(.some, _) = resolution {
+                            // Found from any page of the folder that is not standalone, so from the next one too.
+                            known[raw]?.found = true
                         }
                     }
                 }
             }
-            results.set(chunk, broken)
+            results.set(block, broken)
         }
         return results.values.flatMap { $0 }
+    }
+
+    /// For a link to an anchor of its own page (`#…`), whether the page has it, as `resolve` and the check would
+    /// find; nil for any other link. A link with `&` is left to them, as it may hold an entity to decode.
+    static func anchorFound(_ link: UnsafeBufferPointer<UInt8>, in ids: PackedStrings) -> Bool? {
+        guard link.first == UInt8(ascii: "#"), !link.contains(UInt8(ascii: "&")) else { return nil }
+        return link.count == 1 || ids.containsSorted(UnsafeBufferPointer(rebasing: link[1...]))
+    }
+
+    /// What a block knows of a link: what it resolves to, and whether it leads to another file (and anchor) that
+    /// exists.
+    private struct Known {
+        let resolution: Resolution
+        var found = false
+    }
+
+    /// Cuts the pages' links (`counts[page]` each, in page order) into blocks of about `size` links: a run of
+    /// whole pages (at most 64 of them), or a part of one page with more. Each block lists its pages and which of
+    /// their links it checks, in order, so the blocks' results put together are in page and link order.
+    static func linkBlocks(_ counts: [Int], size: Int) -> [[(page: Int, links: Range<Int>)]] {
+        var blocks: [[(page: Int, links: Range<Int>)]] = []
+        var current: [(page: Int, links: Range<Int>)] = []
+        var inCurrent = 0
+        func close() {
+            if !current.isEmpty { blocks.append(current) }
+            current = []
+            inCurrent = 0
+        }
+        for (page, count) in counts.enumerated() where count > 0 {
+            if count > size {
+                close()
+                for start in stride(from: 0, to: count, by: size) { blocks.append([(page, start..<min(count, start + size))]) }
+                continue
+            }
+            if inCurrent + count > size || current.count == 64 { close() }
+            current.append((page, 0..<count))
+            inCurrent += count
+        }
+        close()
+        return blocks
     }
 
     /// What a link in a page points at: nothing to check, a place outside the site, or a file of the site
@@ -252,20 +304,63 @@ enum LinkChecker {
     }
 
     /// Resolves a relative URL against a page path; nil when it climbs above the site root.
+    ///
+    /// It works on the UTF-8 bytes: `/` is ASCII, so the parts are those of splitting on the character, and only a
+    /// part with a `%` is made a `String` of its own to be percent-decoded.
     static func resolve(_ relative: String, from page: String) -> String? {
-        if relative.hasPrefix("/") { return nil }
-        var parts = page.components(separatedByASCII: UInt8(ascii: "/")).filter { !$0.isEmpty }.map(String.init)
-        parts.removeLast()
-        for component in relative.components(separatedByASCII: UInt8(ascii: "/")) {
-            switch component {
-            case ".", "": continue
-            case "..":
-                guard !parts.isEmpty else { return nil }
-                parts.removeLast()
-            default: parts.append(percentDecoded(String(component)))
+        var relative = relative
+        var page = page
+        return relative.withUTF8 { link -> String? in
+            if link.first == UInt8(ascii: "/") { return nil }
+            return page.withUTF8 { pageBytes -> String? in
+                // The result so far, and where each of its parts starts (just after the slash before it).
+                var result: [UInt8] = []
+                result.reserveCapacity(pageBytes.count + link.count)
+                var starts: [Int] = []
+                func push(_ part: UnsafeBufferPointer<UInt8>) {
+                    if !starts.isEmpty { result.append(UInt8(ascii: "/")) }
+                    starts.append(result.count)
+                    result.append(contentsOf: part)
+                }
+                // The page's folder: its parts without empty ones, but the last.
+                _ = forEachPart(of: pageBytes) { part in
+                    if !part.isEmpty { push(part) }
+                    return true
+                }
+                if let last = starts.popLast() { result.removeSubrange(max(0, last - 1)...) }
+                let resolved = forEachPart(of: link) { part in
+                    switch part.count {
+                    case 0: return true
+                    case 1 where part[0] == UInt8(ascii: "."): return true
+                    case 2 where part[0] == UInt8(ascii: ".") && part[1] == UInt8(ascii: "."):
+                        guard let start = starts.popLast() else { return false }
+                        result.removeSubrange(max(0, start - 1)...)
+                        return true
+                    default:
+                        if part.contains(UInt8(ascii: "%")) {
+                            var decoded = percentDecoded(String(decoding: part, as: UTF8.self))
+                            decoded.withUTF8 { push($0) }
+                        } else {
+                            push(part)
+                        }
+                        return true
+                    }
+                }
+                return resolved ? String(decoding: result, as: UTF8.self) : nil
             }
         }
-        return parts.joined(separator: "/")
+    }
+
+    /// Calls `body` with each part of `bytes` between slashes (empty ones included), in order, while it returns true;
+    /// returns false when it stopped early.
+    private static func forEachPart(of bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        var start = 0
+        while true {
+            let end = ByteSearch.first(byte: UInt8(ascii: "/"), in: bytes, from: start) ?? bytes.count
+            guard body(UnsafeBufferPointer(rebasing: bytes[start..<end])) else { return false }
+            if end == bytes.count { return true }
+            start = end + 1
+        }
     }
 
     /// Values of `name="…"` attributes (double-quoted, as the templates and cmark write them).
@@ -384,22 +479,30 @@ struct PackedStrings: Sendable {
         }
     }
 
+    /// The bytes of the string at `index`, for the time of `body`.
+    func withBytes<Result>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range(index)])) }
+    }
+
     /// Whether `value` is one of the strings, byte for byte (as a browser matches a fragment to an id), on a list
     /// from `sortedUnique`.
     func containsSorted(_ value: String) -> Bool {
         var value = value
-        return value.withUTF8 { wanted in
-            bytes.withUnsafeBufferPointer { buffer in
-                var low = 0
-                var high = ends.count
-                while low < high {
-                    let middle = (low + high) / 2
-                    let order = Self.compare(UnsafeBufferPointer(rebasing: buffer[range(middle)]), wanted)
-                    if order == 0 { return true }
-                    if order < 0 { low = middle + 1 } else { high = middle }
-                }
-                return false
+        return value.withUTF8 { containsSorted($0) }
+    }
+
+    /// The same for the bytes of a string.
+    func containsSorted(_ wanted: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            var low = 0
+            var high = ends.count
+            while low < high {
+                let middle = (low + high) / 2
+                let order = Self.compare(UnsafeBufferPointer(rebasing: buffer[range(middle)]), wanted)
+                if order == 0 { return true }
+                if order < 0 { low = middle + 1 } else { high = middle }
             }
+            return false
         }
     }
 
