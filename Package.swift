@@ -21,13 +21,13 @@ let package = Package(
             pkgConfig: "libcmark",
             providers: [.apt(["libcmark-dev"])]
         ),
-        // One C call: glibc's mallopt, which the Glibc module does not export (see MemoryTuning).
-        .target(name: "CAllocator"),
+        // The C library calls the Glibc module does not export: mallopt (see MemoryTuning) and syncfs (SiteWriter).
+        .target(name: "CSystem"),
         .target(
             name: "CareerSite",
             dependencies: [
                 "Ccmark",
-                "CAllocator",
+                "CSystem",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

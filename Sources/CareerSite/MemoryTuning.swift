@@ -1,4 +1,4 @@
-internal import CAllocator
+internal import CSystem
 
 /// How the process's memory allocator is set up for a build.
 public enum MemoryTuning {

@@ -1,3 +1,4 @@
+internal import CSystem
 import Foundation
 
 #if canImport(Glibc)
@@ -457,19 +458,10 @@ struct POSIXFileSystem: WriterFileSystem {
         let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw WriteError.system("flush", folder, errno) }
         defer { close(descriptor) }
-        #if canImport(Glibc)
-            // One call flushes the whole file system: far cheaper than an fsync per file for thousands of files.
-            if linuxSyncFS(descriptor) != 0 { throw WriteError.system("flush", folder, errno) }
-        #else
-            if fsync(descriptor) != 0 { throw WriteError.system("flush", folder, errno) }
-        #endif
+        // On Linux one call flushes the whole file system: far cheaper than an fsync per file for thousands of files.
+        if careers_sync_file_system(descriptor) != 0 { throw WriteError.system("flush", folder, errno) }
     }
 }
-
-#if canImport(Glibc)
-    /// glibc's `syncfs(2)`, which the Glibc module does not export (it is a GNU extension).
-    @_silgen_name("syncfs") private func linuxSyncFS(_ descriptor: Int32) -> Int32
-#endif
 
 enum WriteError: Error, CustomStringConvertible {
     case unsafePath(String)

@@ -1,0 +1,14 @@
+#ifndef CAREERS_CSYSTEM_H
+#define CAREERS_CSYSTEM_H
+
+/// Makes the C library's allocator give every block of at least `bytes` its own mapping, returned to the system
+/// when freed (glibc's M_MMAP_THRESHOLD, which also stops glibc raising the threshold by itself). Returns 1 on
+/// success, 0 when it failed or the C library is not glibc.
+int careers_set_mapped_block_threshold(int bytes);
+
+/// Writes every dirty page of the file system that holds the open file or folder `descriptor` to disk: syncfs(2) on
+/// Linux (one call instead of an fsync per file), and fsync(2) of that file or folder elsewhere. Returns 0 on
+/// success, and -1 with errno set otherwise.
+int careers_sync_file_system(int descriptor);
+
+#endif
