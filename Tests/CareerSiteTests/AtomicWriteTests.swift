@@ -69,6 +69,19 @@ struct FolderState: Equatable, CustomStringConvertible {
 }
 
 @Suite struct AtomicWriteTests {
+    /// A build's one flush goes through the C target (syncfs on Linux): it succeeds on a real folder, and a folder
+    /// that cannot be opened is a "flush" error naming it.
+    @Test func theFileSystemOfAFolderIsFlushed() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("careers-flush-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("x".utf8).write(to: folder.appendingPathComponent("a.html"))
+        try POSIXFileSystem().synchronize(folder: folder.path)
+        let missing = folder.appendingPathComponent("missing").path
+        let error = #expect(throws: WriteError.self) { try POSIXFileSystem().synchronize(folder: missing) }
+        #expect(error.map { "\($0)".hasPrefix("cannot flush '\(missing)': ") } == true)
+    }
+
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("careers-atomic-\(UUID().uuidString)")
     var output: URL { root.appendingPathComponent("Output") }
 

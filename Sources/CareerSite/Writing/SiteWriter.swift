@@ -174,10 +174,11 @@ struct SiteWriter {
             outputExisted: existed)
     }
 
-    /// Phase 1 for one file: nothing when the output already holds these bytes, otherwise a staged copy.
-    fileprivate func offer(_ data: Data, path: String, staged: String) throws -> Bool {
+    /// Phase 1 for one file: nothing when the output already holds these bytes, otherwise a staged copy. A file in a
+    /// folder the output does not have (`inNewFolder`) has no old copy to compare with.
+    fileprivate func offer(_ data: Data, path: String, staged: String, inNewFolder: Bool) throws -> Bool {
         if SignalDeferral.interruptPending { throw WriteError.interrupted }
-        if !staged.hasPrefix(Self.newTree + "/"), Self.hasContents(output.path + "/" + path, data) { return false }
+        if !inNewFolder, Self.hasContents(output.path + "/" + path, data) { return false }
         try stage(data, at: output.path + "/" + staged, display: path)
         return true
     }
@@ -203,7 +204,7 @@ struct SiteWriter {
             }
             ledger?.note(data, from: source)
             let staged = inNewFolder ?? "\(Self.staging)/a\(plan.renames.count)"
-            if try offer(data, path: path, staged: staged) {
+            if try offer(data, path: path, staged: staged, inNewFolder: inNewFolder != nil) {
                 if inNewFolder == nil { plan.renames.append((staged, path)) }
                 plan.summary.written += 1
             } else {
@@ -550,7 +551,7 @@ final class StagedWrite: @unchecked Sendable {
         lock.unlock()
         guard !failed else { return }
         let name = stagedName(index)
-        note(index, name) { try writer.offer(data, path: paths[index], staged: name) }
+        note(index, name) { try writer.offer(data, path: paths[index], staged: name, inNewFolder: inNewFolder[index] != nil) }
     }
 
     /// The same for a file made in pieces: `produce` hands each piece, in order, to the function it is given, and
