@@ -20,16 +20,38 @@ import Testing
             "Content/capabilities/x.md: warning: no role uses this capability",
             "two\nlines and a \\ backslash",
         ],
-        handouts: ["handouts/role-district-nurse.html": 23_412])
+        handouts: ["handouts/role-district-nurse.html": 23_412],
+        inputs: [
+            "content/roles/district-nurse.md": KnownInput(
+                stamp: FileStamp(
+                    device: 2049, inode: 1_835_263, size: 1730, modified: 1_764_583_815_123_456_789, changed: 1_764_583_815_123_456_790),
+                hash: 0x9c0e_5a1d_33b2_f870),
+            "templates/a b\\c\n\r.mustache": KnownInput(
+                stamp: FileStamp(device: .max, inode: .max, size: 0, modified: .min, changed: -1), hash: 0),
+            "content/pages/café.md": KnownInput(
+                stamp: FileStamp(device: 0, inode: 1, size: .max, modified: .max, changed: 0), hash: .max),
+        ])
 
     /// Every path and warning comes back as it was, whatever characters it holds.
     @Test func aRecordReadsBackAsWritten() throws {
         let text = record.text
         #expect(BuildRecord(text: text[...]) == record)
-        #expect(text.hasPrefix("careers build record 2\nfingerprint 0123456789abcdef\nfile 7 assets/a b\\\\c.png\n"))
+        #expect(text.hasPrefix("careers build record 3\nfingerprint 0123456789abcdef\nfile 7 assets/a b\\\\c.png\n"))
         #expect(text.contains("file 0 assets/line\\nfeed\\r.png\n"))
         #expect(text.contains("warning two\\nlines and a \\\\ backslash\n"))
-        #expect(text.split(separator: "\n").count == 1 + 1 + 5 + 1 + 2, "one line per item")
+        #expect(
+            text.contains(
+                "input 9c0e5a1d33b2f870 2049 1835263 1730 1764583815123456789 1764583815123456790 content/roles/district-nurse.md\n"))
+        #expect(
+            text.contains(
+                "input 0000000000000000 18446744073709551615 18446744073709551615 0 -9223372036854775808 -1 "
+                    + "templates/a b\\\\c\\n\\r.mustache\n"))
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 13, "one line per item: the format, the fingerprint, 5 files, 1 handout, 3 inputs, 2 warnings")
+        let inputs = lines.filter { $0.hasPrefix("input ") }
+        #expect(inputs.count == 3)
+        #expect(inputs.first?.hasSuffix(" content/pages/café.md") == true, "in byte order")
+        #expect(inputs.last?.hasSuffix(".mustache") == true, "in byte order")
         let empty = BuildRecord(fingerprint: "f", files: [:], warnings: [], handouts: [:])
         #expect(BuildRecord(text: empty.text[...]) == empty)
     }
@@ -37,11 +59,22 @@ import Testing
     /// Anything else is no record, so the next build runs in full rather than trusting it.
     @Test func anythingElseIsNoRecord() {
         let text = record.text
-        for damaged in [
+        let damages: [String] = [
             "",
             String(text.dropLast()),  // cut off before the last line feed
             String(text.prefix(40)),  // cut off inside a line
-            text.replacingOccurrences(of: "careers build record 2", with: "careers build record 3"),
+            text.replacingOccurrences(of: "careers build record 3", with: "careers build record 2"),
+            text.replacingOccurrences(of: "careers build record 3", with: "careers build record 4"),
+            text.replacingOccurrences(of: "input 9c0e5a1d33b2f870 ", with: "input 9c0e5a1d33b2f87 "),  // 15 digits
+            text.replacingOccurrences(of: "input 9c0e5a1d33b2f870 ", with: "input 9C0E5A1D33B2F870 "),
+            text.replacingOccurrences(of: "input 9c0e5a1d33b2f870 ", with: "input 9c0e5a1d33b2f87g "),
+            text.replacingOccurrences(of: " 2049 1835263 ", with: " 2049 "),  // a field missing
+            text.replacingOccurrences(of: " 18446744073709551615 18446744073709551615 ", with: " 18446744073709551616 1 "),
+            text.replacingOccurrences(of: " -9223372036854775808 ", with: " -9223372036854775809 "),
+            text.replacingOccurrences(of: " 1730 1764583815123456789 ", with: " -1730 1764583815123456789 "),
+            text.replacingOccurrences(of: "1764583815123456790 content/", with: "+1764583815123456790 content/"),
+            text.replacingOccurrences(of: "file 2686 ", with: "file -2686 "),
+            text.replacingOccurrences(of: "fingerprint 0123456789abcdef\n", with: "fingerprint 0123456789abcdef\n\n"),
             text.replacingOccurrences(of: "file 2686 ", with: "file 2,686 "),
             text.replacingOccurrences(of: "file 2686 ", with: "file  "),
             text.replacingOccurrences(of: "\\n", with: "\\q"),  // an escape it never writes
@@ -50,7 +83,8 @@ import Testing
             text + "fingerprint again\n",
             // The JSON of format 1.
             #"{"files":{"index.html":9},"fingerprint":"f","handouts":{},"warnings":[]}"# + "\n",
-        ] {
+        ]
+        for damaged in damages {
             #expect(BuildRecord(text: damaged[...]) == nil, "\(damaged.prefix(80))")
         }
     }

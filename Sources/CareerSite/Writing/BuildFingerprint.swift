@@ -7,12 +7,25 @@ struct BuildFingerprint: Sendable, Equatable {
     let value: String
     /// Each file's path and the hash of its bytes (`InputHash`), for `InputLedger`.
     let files: [String: UInt64]
+    /// Each regular file's stamp and hash, by its name in the build record (`KnownInput.name`), for the next build;
+    /// only files that had settled when they were looked at (`FileStamp.isSettled`).
+    let inputs: [String: KnownInput]
+    /// How many files were read and hashed (the others' hashes came from `known`).
+    let hashedCount: Int
 
     /// Reads every input file; nil when any cannot be read (then the build runs in full and reports it).
+    /// `now`: the time just before the files are looked at, in nanoseconds since 1970 (a parameter for tests).
+    init?(options: BuildOptions, known: [String: KnownInput] = [:], now: Int64 = FileStamp.now()) {
+        guard let listing = InputListing(options: options) else { return nil }
+        self.init(options: options, listing: listing, known: known, now: now)
+    }
+
+    /// The fingerprint of the files in `listing`, which was made after `now`.
     ///
-    /// The files are read and hashed in parallel, a run of them per task: a no-op rebuild is mostly this, and at
-    /// 10,000 roles it reads 12,000 files (35 MB).
-    init?(options: BuildOptions) {
+    /// A regular file whose stamp is the one in `known` (what the last build recorded) is not read: its hash is
+    /// the recorded one. The others are read and hashed in parallel, a run of them per task: a no-op rebuild at
+    /// 10,000 roles would otherwise read 12,000 files (35 MB).
+    init?(options: BuildOptions, listing: InputListing, known: [String: KnownInput], now: Int64) {
         var hash = InputHash()
         hash.add(Self.generatorIdentity)
         hash.add(options.contentName)
@@ -21,30 +34,38 @@ struct BuildFingerprint: Sendable, Equatable {
         // so the two never count as the same build (the revision's own files are not read here).
         hash.add(options.previous.map { "previous\u{0}" + $0 } ?? "no previous")
         var files: [String: UInt64] = [:]
-        for root in [options.content, options.templates] {
+        var inputs: [String: KnownInput] = [:]
+        var hashedCount = 0
+        for (rootName, found) in listing.roots {
             hash.add("\u{0}root\u{0}")
-            guard let found = Self.files(below: root) else { return nil }
-            guard let hashed = Self.hashes(of: found.map(\.1)) else { return nil }
+            var sizesAndHashes = [(Int, UInt64)?](repeating: nil, count: found.count)
+            var unknown: [Int] = []
+            for (index, file) in found.enumerated() {
+                if let stamp = file.stamp, let input = known[KnownInput.name(rootName, file.relative)], input.stamp == stamp {
+                    sizesAndHashes[index] = (Int(stamp.size), input.hash)
+                } else {
+                    unknown.append(index)
+                }
+            }
+            guard let hashed = Self.hashes(of: unknown.map { found[$0].path }) else { return nil }
+            hashedCount += unknown.count
+            for (index, sizeAndHash) in zip(unknown, hashed) { sizesAndHashes[index] = sizeAndHash }
             files.reserveCapacity(files.count + found.count)
-            for ((relative, path), (size, fileHash)) in zip(found, hashed) {
-                files[path] = fileHash
-                hash.add(relative)
+            for (file, sizeAndHash) in zip(found, sizesAndHashes) {
+                guard let (size, fileHash) = sizeAndHash else { return nil }
+                files[file.path] = fileHash
+                hash.add(file.relative)
                 hash.add(UInt64(size))
                 hash.add(fileHash)
+                if let stamp = file.stamp, stamp.isSettled(before: now) {
+                    inputs[KnownInput.name(rootName, file.relative)] = KnownInput(stamp: stamp, hash: fileHash)
+                }
             }
         }
         value = hash.hexDigest
         self.files = files
-    }
-
-    /// Every regular file below `root` (hidden names and symbolic links included, so that a change to them
-    /// still triggers a full build and its diagnostics), sorted by relative path, with its full path.
-    private static func files(below root: URL) -> [(String, String)]? {
-        let base = root.standardizedFileURL.path
-        guard FileKind(path: base) == .folder else { return nil }
-        let prefix = base.hasSuffix("/") ? base : base + "/"
-        return FileTree.entries(below: base).filter { $0.kind == .file || $0.kind == .symbolicLink }
-            .map { ($0.path, prefix + $0.path) }.sorted { $0.0 < $1.0 }
+        self.inputs = inputs
+        self.hashedCount = hashedCount
     }
 
     /// Each file's size and hash, in the order given; nil when any cannot be read.
@@ -84,6 +105,53 @@ struct BuildFingerprint: Sendable, Equatable {
         let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         return "\(path)|\(size)|\(modified)"
     }()
+}
+
+/// The files a build reads, as found on disk before any is read: the part of a fingerprint that does not need
+/// the last build's record, so the two can be had at the same time.
+struct InputListing: Sendable {
+    /// For the content folder, then the templates folder: its name in the record (`KnownInput.contentRoot`…)
+    /// and its files.
+    let roots: [(name: String, files: [(relative: String, path: String, stamp: FileStamp?)])]
+
+    /// nil when either folder is not a folder.
+    init?(options: BuildOptions) {
+        var roots: [(name: String, files: [(relative: String, path: String, stamp: FileStamp?)])] = []
+        for (root, name) in [(options.content, KnownInput.contentRoot), (options.templates, KnownInput.templatesRoot)] {
+            guard let files = Self.files(below: root) else { return nil }
+            roots.append((name, files))
+        }
+        self.roots = roots
+    }
+
+    /// Every regular file below `root` (hidden names and symbolic links included, so that a change to them
+    /// still triggers a full build and its diagnostics), sorted by relative path in byte order, with its full
+    /// path and, for a regular file, its stamp (a symbolic link has none: its own stamp says nothing of what it
+    /// points to).
+    private static func files(below root: URL) -> [(relative: String, path: String, stamp: FileStamp?)]? {
+        let base = root.standardizedFileURL.path
+        guard FileKind(path: base) == .folder else { return nil }
+        let prefix = base.hasSuffix("/") ? base : base + "/"
+        let found = FileTree.entries(below: base).filter { $0.kind == .file || $0.kind == .symbolicLink }
+        // Sorted as indices: swapping the entries themselves copied three fields, with their reference counts, at
+        // every step.
+        let order = found.indices.sorted { found[$0].path.precedesInByteOrder(found[$1].path) }
+        return order.map { (relative: found[$0].path, path: prefix + found[$0].path, stamp: found[$0].stamp) }
+    }
+}
+
+/// An input file's stamp and the hash of its bytes, as a build record keeps them so that the next build need not
+/// read the file while its stamp is unchanged.
+struct KnownInput: Equatable, Sendable {
+    var stamp: FileStamp
+    var hash: UInt64
+
+    static let contentRoot = "content"
+    static let templatesRoot = "templates"
+
+    /// How the record names a file: its folder's role and its path in that folder, never the folder's own path,
+    /// which would put where the site was built (a home folder, say) into the published output.
+    static func name(_ root: String, _ relative: String) -> String { root + "/" + relative }
 }
 
 /// The bytes a build read of its inputs, checked against the fingerprint taken before it read anything.
@@ -179,67 +247,149 @@ struct BuildRecord: Equatable {
     var warnings: [String]
     /// Each handout's size, for the summary.
     var handouts: [String: Int]
+    /// The stamp and hash of each input file that had settled, by its name (`KnownInput.name`), so the next
+    /// build hashes only files whose stamps changed.
+    var inputs: [String: KnownInput] = [:]
 }
 
 /// The record as text: a line naming the format, then one line per item, each a word, a space and the rest.
 ///
 /// ```
-/// careers build record 2
+/// careers build record 3
 /// fingerprint 0f3c…
 /// file 2686 404.html
 /// handout 23412 handouts/role-district-nurse.html
+/// input 9c0e5a1d33b2f870 2049 1835263 1730 1764583815123456789 1764583815123456789 content/roles/district-nurse.md
 /// warning Content/capabilities/x.md: warning: no role uses this capability
 /// ```
 ///
+/// An `input` line holds the file's hash (16 hexadecimal digits), then its stamp: device, inode, size, and the
+/// modification and status-change times in nanoseconds since 1970.
+///
 /// Paths and warnings may hold any character, so a backslash, a line feed and a carriage return in them are
-/// written `\\`, `\n` and `\r`. Files and handouts are sorted by path, so the same build writes the same bytes.
+/// written `\\`, `\n` and `\r`. Files, handouts and inputs are sorted by path, so the same build writes the
+/// same bytes.
 /// JSON (format 1) took `JSONDecoder` 19 % of a no-op rebuild at 10,000 roles, for 23,000 entries; this is read
 /// with one pass over the bytes. A marker in another format gives no record, so the next build runs in full.
 extension BuildRecord {
-    static let formatLine = "careers build record 2"
+    static let formatLine = "careers build record 3"
 
     /// The text of the record, with a line feed after every line.
     var text: String {
         var lines = [Self.formatLine, "fingerprint " + Self.escaped(fingerprint)]
-        lines.reserveCapacity(files.count + handouts.count + warnings.count + 2)
-        for (path, size) in files.sorted(by: { $0.key < $1.key }) { lines.append("file \(size) " + Self.escaped(path)) }
-        for (path, size) in handouts.sorted(by: { $0.key < $1.key }) { lines.append("handout \(size) " + Self.escaped(path)) }
+        lines.reserveCapacity(files.count + handouts.count + inputs.count + warnings.count + 2)
+        for (path, size) in files.sorted(by: { $0.key.precedesInByteOrder($1.key) }) {
+            lines.append("file \(size) " + Self.escaped(path))
+        }
+        for (path, size) in handouts.sorted(by: { $0.key.precedesInByteOrder($1.key) }) {
+            lines.append("handout \(size) " + Self.escaped(path))
+        }
+        for (name, input) in inputs.sorted(by: { $0.key.precedesInByteOrder($1.key) }) {
+            let stamp = input.stamp
+            let hash = String(input.hash, radix: 16)
+            lines.append(
+                "input \(String(repeating: "0", count: 16 - hash.count) + hash) \(stamp.device) \(stamp.inode) \(stamp.size) "
+                    + "\(stamp.modified) \(stamp.changed) " + Self.escaped(name))
+        }
         for warning in warnings { lines.append("warning " + Self.escaped(warning)) }
         return lines.joined(separator: "\n") + "\n"
     }
 
     /// Reads `text` as written by `text`; nil for anything else (another format, a damaged or cut-off file).
     init?(text: Substring) {
-        var lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        guard lines.last?.isEmpty == true else { return nil }  // cut off before its last line feed
-        lines.removeLast()
-        guard let first = lines.first, String(Substring(first)) == Self.formatLine else { return nil }
+        var text = text
+        guard let record = text.withUTF8({ Self(bytes: $0) }) else { return nil }
+        self = record
+    }
+
+    /// Reads the UTF-8 bytes of a record, in one pass over them with no copy but the strings it keeps. The
+    /// generic `split` and `firstIndex(of:)` of `String.UTF8View` it used before took two thirds of a no-op
+    /// rebuild's instructions at 10,000 roles (17,000 a line).
+    init?(bytes: UnsafeBufferPointer<UInt8>) {
+        var lines = RecordLines(bytes)
+        let ascii = Self.isASCII(bytes)
+        func text(_ field: UnsafeBufferPointer<UInt8>.SubSequence) -> String? { Self.unescaped(field, ascii: ascii) }
+        guard let first = lines.next(), first.elementsEqual(Self.formatLine.utf8) else { return nil }
         var fingerprint: String?
         var files: [String: Int] = [:]
         var handouts: [String: Int] = [:]
         var warnings: [String] = []
-        files.reserveCapacity(lines.count)
-        for line in lines.dropFirst() {
-            guard let space = line.firstIndex(of: UInt8(ascii: " ")) else { return nil }
-            let rest = line[line.index(after: space)...]
-            let word = String(Substring(line[..<space]))
-            switch word {
-            case "file", "handout":
-                guard let gap = rest.firstIndex(of: UInt8(ascii: " ")), let size = Int(String(Substring(rest[..<gap]))),
-                    let path = Self.unescaped(rest[rest.index(after: gap)...])
-                else { return nil }
-                if word == "file" { files[path] = size } else { handouts[path] = size }
-            case "warning":
-                guard let warning = Self.unescaped(rest) else { return nil }
+        var inputs: [String: KnownInput] = [:]
+        files.reserveCapacity(bytes.count / 40)
+        while let line = lines.next() {
+            var fields = RecordFields(line)
+            guard let word = fields.next() else { return nil }
+            switch word.count {
+            case 4 where word.elementsEqual("file".utf8), 7 where word.elementsEqual("handout".utf8):
+                guard let size = fields.next().flatMap(Self.number), let path = text(fields.rest) else { return nil }
+                if word.count == 4 { files[path] = size } else { handouts[path] = size }
+            case 5 where word.elementsEqual("input".utf8):
+                guard let (input, name) = Self.input(&fields, ascii: ascii) else { return nil }
+                inputs[name] = input
+            case 7 where word.elementsEqual("warning".utf8):
+                guard let warning = text(fields.rest) else { return nil }
                 warnings.append(warning)
-            case "fingerprint" where fingerprint == nil:
-                fingerprint = Self.unescaped(rest)
+            case 11 where word.elementsEqual("fingerprint".utf8) && fingerprint == nil:
+                guard let value = text(fields.rest) else { return nil }
+                fingerprint = value
             default:
                 return nil
             }
         }
-        guard let fingerprint else { return nil }
-        self.init(fingerprint: fingerprint, files: files, warnings: warnings, handouts: handouts)
+        guard lines.endedCleanly, let fingerprint else { return nil }
+        self.init(fingerprint: fingerprint, files: files, warnings: warnings, handouts: handouts, inputs: inputs)
+    }
+
+    /// An `input` line after its word: the hash, the five numbers of the stamp and the name, one space apart.
+    private static func input(_ fields: inout RecordFields, ascii: Bool) -> (KnownInput, String)? {
+        guard let hashField = fields.next(), hashField.count == 16, let hash = hexadecimal(hashField),
+            let device = fields.next().flatMap(unsignedNumber), let inode = fields.next().flatMap(unsignedNumber),
+            let size = fields.next().flatMap(number), let modified = fields.next().flatMap(signedNumber),
+            let changed = fields.next().flatMap(signedNumber), let name = unescaped(fields.rest, ascii: ascii)
+        else { return nil }
+        let stamp = FileStamp(device: device, inode: inode, size: Int64(size), modified: modified, changed: changed)
+        return (KnownInput(stamp: stamp, hash: hash), name)
+    }
+
+    /// Decimal digits, at least one, of a value up to `UInt64.max`; nil for anything else.
+    private static func unsignedNumber(_ digits: UnsafeBufferPointer<UInt8>.SubSequence) -> UInt64? {
+        guard !digits.isEmpty else { return nil }
+        var value: UInt64 = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let (tens, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = tens.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
+            guard !overflow, !carry else { return nil }
+            value = sum
+        }
+        return value
+    }
+
+    /// `unsignedNumber` of a value up to `Int.max`.
+    private static func number(_ digits: UnsafeBufferPointer<UInt8>.SubSequence) -> Int? {
+        unsignedNumber(digits).flatMap { Int(exactly: $0) }
+    }
+
+    /// `unsignedNumber`, or `-` and `unsignedNumber`, of a value that fits in an `Int64` (any that `String(_:)`
+    /// writes, `Int64.min` included).
+    private static func signedNumber(_ text: UnsafeBufferPointer<UInt8>.SubSequence) -> Int64? {
+        guard text.first == UInt8(ascii: "-") else { return unsignedNumber(text).flatMap { Int64(exactly: $0) } }
+        guard let magnitude = unsignedNumber(text.dropFirst()), magnitude <= Int64.min.magnitude else { return nil }
+        return Int64(truncatingIfNeeded: 0 &- magnitude)
+    }
+
+    private static func hexadecimal(_ digits: UnsafeBufferPointer<UInt8>.SubSequence) -> UInt64? {
+        var value: UInt64 = 0
+        for byte in digits {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt64(digit)
+        }
+        return value
     }
 
     private static func escaped(_ text: String) -> String {
@@ -258,9 +408,30 @@ extension BuildRecord {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Whether every byte is below 128. Such bytes are valid UTF-8, so `String(decoding:as:)` may make strings
+    /// of them: `String(validating:as:)` on a buffer took 1,600 instructions a path.
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let raw = UnsafeRawBufferPointer(bytes)
+        var offset = 0
+        var high: UInt64 = 0
+        while offset + 8 <= raw.count {
+            high |= raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset += 8
+        }
+        while offset < raw.count {
+            high |= UInt64(raw[offset])
+            offset += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
+    }
+
     /// The text `escaped` made into `bytes`; nil for an escape it does not make or bytes that are not UTF-8.
-    private static func unescaped(_ bytes: Substring.UTF8View.SubSequence) -> String? {
-        guard bytes.contains(UInt8(ascii: "\\")) else { return String(Substring(bytes)) }
+    /// `ascii`: the bytes are known to be ASCII.
+    private static func unescaped(_ bytes: UnsafeBufferPointer<UInt8>.SubSequence, ascii: Bool) -> String? {
+        guard bytes.contains(UInt8(ascii: "\\")) else {
+            let buffer = UnsafeBufferPointer(rebasing: bytes)
+            return ascii ? String(decoding: buffer, as: UTF8.self) : String(validating: buffer, as: UTF8.self)
+        }
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count)
         var escape = false
@@ -280,5 +451,40 @@ extension BuildRecord {
             }
         }
         return escape ? nil : String(validating: result, as: UTF8.self)
+    }
+}
+
+/// The lines of a record's bytes, each without its line feed. A record ends with a line feed, so bytes after
+/// the last one mean it was cut off (`endedCleanly` is then false).
+private struct RecordLines {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var start = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    var endedCleanly: Bool { start == bytes.count }
+
+    mutating func next() -> UnsafeBufferPointer<UInt8>.SubSequence? {
+        guard start < bytes.count, let base = bytes.baseAddress,
+            let found = memchr(base + start, Int32(UInt8(ascii: "\n")), bytes.count - start)
+        else { return nil }
+        let end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        defer { start = end + 1 }
+        return bytes[start..<end]
+    }
+}
+
+/// The fields of a record line, one space apart; the last field (a path or a message) is `rest`, which may
+/// hold spaces.
+private struct RecordFields {
+    private(set) var rest: UnsafeBufferPointer<UInt8>.SubSequence
+
+    init(_ line: UnsafeBufferPointer<UInt8>.SubSequence) { rest = line }
+
+    /// The next field; nil when no space follows it.
+    mutating func next() -> UnsafeBufferPointer<UInt8>.SubSequence? {
+        guard let space = rest.firstIndex(of: UInt8(ascii: " ")) else { return nil }
+        defer { rest = rest[(space + 1)...] }
+        return rest[..<space]
     }
 }

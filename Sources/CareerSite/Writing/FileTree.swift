@@ -16,7 +16,11 @@ enum FileKind: Equatable, Sendable {
             self = .missing
             return
         }
-        switch info.st_mode & S_IFMT {
+        self.init(mode: info.st_mode)
+    }
+
+    init(mode: mode_t) {
+        switch mode & S_IFMT {
         case S_IFREG: self = .file
         case S_IFDIR: self = .folder
         case S_IFLNK: self = .symbolicLink
@@ -25,14 +29,74 @@ enum FileKind: Equatable, Sendable {
     }
 }
 
+/// What `lstat` says of a regular file that changes whenever its bytes do: its device, inode and size, and the
+/// times of its last modification and last status change, in nanoseconds since 1970. As in git's index, a file
+/// whose stamp is the one recorded when its bytes were hashed still has those bytes, provided the stamp was taken
+/// well after its last change (`isSettled`): every later write, truncation or `touch` sets the status-change time
+/// from the clock, which no program can set back, and a file saved by renaming a new one over it is a new inode.
+struct FileStamp: Equatable, Sendable {
+    var device: UInt64
+    var inode: UInt64
+    var size: Int64
+    var modified: Int64
+    var changed: Int64
+
+    /// How long before a stamp is taken the file's last change must be for the stamp to be trusted later: more
+    /// than the coarsest timestamps in use (two seconds on FAT) and the kernel's coarse clock.
+    static let settlingNanoseconds: Int64 = 3_000_000_000
+
+    init(device: UInt64, inode: UInt64, size: Int64, modified: Int64, changed: Int64) {
+        self.device = device
+        self.inode = inode
+        self.size = size
+        self.modified = modified
+        self.changed = changed
+    }
+
+    init(_ info: stat) {
+        #if canImport(Darwin)
+            let modified = info.st_mtimespec
+            let changed = info.st_ctimespec
+        #else
+            let modified = info.st_mtim
+            let changed = info.st_ctim
+        #endif
+        self.init(
+            device: UInt64(truncatingIfNeeded: info.st_dev), inode: UInt64(truncatingIfNeeded: info.st_ino),
+            size: Int64(info.st_size), modified: Self.nanoseconds(modified), changed: Self.nanoseconds(changed))
+    }
+
+    /// Whether the file last changed at least `settlingNanoseconds` before `time` (nanoseconds since 1970), the
+    /// moment just before the stamp was taken. A change after that moment gets a later status-change time than
+    /// the stamp's, even from the coarsest clock; a change in the same clock tick as the stamp would not.
+    func isSettled(before time: Int64) -> Bool {
+        let limit = time &- Self.settlingNanoseconds
+        return changed < limit && modified < limit
+    }
+
+    /// The real-time clock now, in nanoseconds since 1970.
+    static func now() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return nanoseconds(time)
+    }
+
+    private static func nanoseconds(_ time: timespec) -> Int64 {
+        Int64(time.tv_sec).multipliedReportingOverflow(by: 1_000_000_000).partialValue &+ Int64(time.tv_nsec)
+    }
+}
+
 /// Lists a folder tree with `opendir`/`readdir` and `lstat`: Foundation's URL resource values cost tens of
 /// microseconds per file on Linux, which added up to a noticeable share of a small site's build.
 enum FileTree {
-    /// Every entry below `root` (hidden ones included), as a path relative to it and its kind, in no particular
-    /// order. Folders for which `descend` returns false (given their relative path) are listed but not entered;
-    /// symbolic links are never followed.
-    static func entries(below root: String, descend: (String) -> Bool = { _ in true }) -> [(path: String, kind: FileKind)] {
-        var found: [(path: String, kind: FileKind)] = []
+    /// Every entry below `root` (hidden ones included), as a path relative to it, its kind and, for a regular
+    /// file, its stamp, in no particular order. Folders for which `descend` returns false (given their relative
+    /// path) are listed but not entered; symbolic links are never followed.
+    static func entries(
+        below root: String, descend: (String) -> Bool = { _ in true }
+    ) -> [(path: String, kind: FileKind, stamp: FileStamp?)] {
+        var found: [(path: String, kind: FileKind, stamp: FileStamp?)] = []
+        var info = stat()
         var pending = [""]
         while let relative = pending.popLast() {
             let folder = relative.isEmpty ? root : root + "/" + relative
@@ -44,8 +108,17 @@ enum FileTree {
                 }
                 if name == "." || name == ".." { continue }
                 let path = relative.isEmpty ? name : relative + "/" + name
-                let kind = FileKind(path: root + "/" + path)
-                found.append((path, kind))
+                // Looked up in the open folder by name: no full path to build, and no walk down it in the kernel.
+                let looked = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    guard let name = raw.baseAddress?.assumingMemoryBound(to: CChar.self) else { return Int32(-1) }
+                    return fstatat(dirfd(directory), name, &info, AT_SYMLINK_NOFOLLOW)
+                }
+                guard looked == 0 else {
+                    found.append((path, .missing, nil))
+                    continue
+                }
+                let kind = FileKind(mode: info.st_mode)
+                found.append((path, kind, kind == .file ? FileStamp(info) : nil))
                 if kind == .folder && descend(path) { pending.append(path) }
             }
         }
@@ -99,4 +172,24 @@ enum FileBytes {
 /// `read(2)`, under a name that `FileBytes.read` does not hide.
 private func readSome(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
     read(descriptor, buffer, count)
+}
+
+extension String {
+    /// Whether this string's UTF-8 bytes come before `other`'s in byte order: the first byte that differs decides,
+    /// then the length. A total order like `<`, the same on every platform, and far cheaper than `<`'s Unicode
+    /// comparison for long paths that share their beginnings (sorting 12,000 input paths took 90 million
+    /// instructions with `<`).
+    func precedesInByteOrder(_ other: String) -> Bool {
+        let order = utf8.withContiguousStorageIfAvailable { a in
+            other.utf8.withContiguousStorageIfAvailable { b in
+                let common = min(a.count, b.count)
+                if common > 0, let x = a.baseAddress, let y = b.baseAddress {
+                    let order = memcmp(x, y, common)
+                    if order != 0 { return order < 0 }
+                }
+                return a.count < b.count
+            }
+        }
+        return (order ?? nil) ?? utf8.lexicographicallyPrecedes(other.utf8)
+    }
 }

@@ -88,11 +88,17 @@ struct SiteWriter {
     }
 
     /// The record the last successful build left in the marker file, if it is one this version wrote.
-    func lastRecord() -> BuildRecord? {
-        guard let data = FileBytes.read(output.path + "/" + Self.marker), let text = String(validating: data, as: UTF8.self),
-            text.hasPrefix(Self.markerHeader)
-        else { return nil }
-        return BuildRecord(text: text.dropFirst(Self.markerHeader.count))
+    func lastRecord() -> BuildRecord? { Self.lastRecord(in: output) }
+
+    /// The record the last successful build left in the marker file of the folder `output`.
+    static func lastRecord(in output: URL) -> BuildRecord? {
+        guard let data = FileBytes.read(output.path + "/" + marker) else { return nil }
+        let header = Array(markerHeader.utf8)
+        return data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            guard bytes.starts(with: header) else { return nil }
+            return BuildRecord(bytes: UnsafeBufferPointer(rebasing: bytes[header.count...]))
+        }
     }
 
     /// Whether the output still holds exactly the files a record lists, at their recorded sizes, and no staging
