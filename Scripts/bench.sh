@@ -159,6 +159,11 @@ if [ -x Scripts/ensure-build-deps.sh ]; then Scripts/ensure-build-deps.sh; fi
 # Linked as `make site` links it (see STATIC in the Makefile).
 swift build --scratch-path "$SCRATCH" -c release --static-swift-stdlib --product careers >&2
 BIN="$ROOT/$SCRATCH/release/careers"
+# What the binary was built from, noted now: the working tree may change while the benchmark runs.
+BUILT_COMMIT=$(git rev-parse --short HEAD)
+BUILT_DIRTY=""
+if [ -n "$(git status --porcelain -- . ':(exclude)Benchmarks')" ]; then BUILT_DIRTY=" with uncommitted changes"; fi
+export BUILT_COMMIT BUILT_DIRTY
 TEMPLATES="$ROOT/Templates"
 
 # Results: one line per measurement, tab-separated: size scenario median min max runs note
@@ -473,8 +478,8 @@ cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
 load = sh("cut -d' ' -f1-3 /proc/loadavg")
 cores = sh("nproc")
 kernel = sh("uname -sr")
-commit = sh("git rev-parse --short HEAD")
-dirty = " with uncommitted changes" if sh("git status --porcelain -- . ':(exclude)Benchmarks'") else ""
+commit = os.environ["BUILT_COMMIT"]
+dirty = os.environ["BUILT_DIRTY"]
 swift = sh("swift --version 2>&1 | head -1")
 hugo = sh("hugo version")
 hyperfine = sh("hyperfine --version")

@@ -50,7 +50,8 @@ public struct BuildReport: Sendable {
     public var write: WriteSummary?
     /// Each handout's path and size in bytes, by path.
     public var handouts: [(path: String, bytes: Int)] = []
-    /// True when nothing had changed since the last build into this folder, so nothing was read or written.
+    /// True when nothing had changed since the last build into this folder, so no page was made or written (only
+    /// the record in the marker file may have gained the stamps of input files that have settled since).
     public var reusedPreviousBuild = false
     public var succeeded: Bool { !diagnostics.hasErrors }
 }
@@ -70,7 +71,8 @@ public enum SiteBuilder {
     /// Builds the site; writes nothing unless every step succeeds.
     ///
     /// When nothing the build reads has changed since the last successful build into the same folder, and that
-    /// folder still holds what it wrote, it returns at once, writing nothing (`reusedPreviousBuild`).
+    /// folder still holds what it wrote, it returns at once, writing nothing but perhaps the record's stamps
+    /// (`reusedPreviousBuild`).
     public static func build(_ options: BuildOptions) -> BuildReport {
         let writer = SiteWriter(output: options.output, displayOutput: options.outputName)
         // Files whose stamps are as the last build recorded them are not read again (see `FileStamp`).
@@ -83,6 +85,14 @@ public enum SiteBuilder {
             writer.matches(record),
             writer.checkUsable(inputs: [], project: nil).isEmpty
         {
+            if fingerprint.newlySettledCount > 0 {
+                // Files read this time because the record had no stamp for them (saved just before the last build,
+                // or a fresh checkout) have settled since: record their stamps, so the next build need not read
+                // them. Only the marker changes, and if it cannot be written the old one is still right.
+                var refreshed = record
+                refreshed.inputs = fingerprint.inputs
+                try? writer.record(refreshed)
+            }
             var report = BuildReport(
                 diagnostics: record.warnings.map { Diagnostic.recorded($0) }, pages: record.files.count,
                 write: WriteSummary(written: 0, unchanged: record.files.count, removed: 0),

@@ -104,6 +104,41 @@ import Testing
         #expect(again.hashedCount == 1)
     }
 
+    /// A build that does nothing still records the stamps of files that were too new to record at the last build
+    /// (a fresh checkout built at once), so later builds need not read them; when there is nothing new to record,
+    /// it leaves the marker as it was.
+    @Test func aBuildThatDoesNothingRecordsFilesThatHaveSettledSince() throws {
+        let site = try TestSite()
+        defer { site.remove() }
+        var options = site.options
+        let writer = SiteWriter(output: site.output, displayOutput: "Output")
+        let marker = site.output.appendingPathComponent(SiteWriter.marker)
+        #expect(SiteBuilder.build(options).succeeded)
+        let fresh = try #require(writer.lastRecord())
+        #expect(fresh.inputs[Self.about] == nil, "just written: not settled")
+        let before = try Data(contentsOf: marker)
+
+        options.clock = { FileStampTests.later }
+        #expect(SiteBuilder.build(options).reusedPreviousBuild)
+        let refreshed = try #require(writer.lastRecord())
+        let listing = try #require(InputListing(options: options))
+        #expect(refreshed.inputs.count == listing.roots.map(\.files.count).reduce(0, +))
+        #expect(refreshed.inputs[Self.about]?.hash == (try Self.hash(of: site.content.appendingPathComponent("pages/about.md"))))
+        var expected = fresh
+        expected.inputs = refreshed.inputs
+        #expect(refreshed == expected, "only the stamps changed")
+        let after = try Data(contentsOf: marker)
+        #expect(after != before)
+
+        var written = stat()
+        #expect(lstat(marker.path, &written) == 0)
+        #expect(SiteBuilder.build(options).reusedPreviousBuild)
+        var left = stat()
+        #expect(lstat(marker.path, &left) == 0)
+        #expect(FileStamp(left) == FileStamp(written), "nothing new to record: the marker is left alone (not replaced)")
+        #expect(try Data(contentsOf: marker) == after)
+    }
+
     /// End to end: a build records every input's stamp, and the next build reads none of them and does nothing.
     /// A file rewritten with other bytes of the same size, its modification time put back, is still seen: its
     /// status-change time moved.

@@ -12,6 +12,9 @@ struct BuildFingerprint: Sendable, Equatable {
     let inputs: [String: KnownInput]
     /// How many files were read and hashed (the others' hashes came from `known`).
     let hashedCount: Int
+    /// How many of those have stamps in `inputs`: files the last record had no stamp for (or another one) that
+    /// have settled since, so a build that does nothing still records them for the next one.
+    let newlySettledCount: Int
 
     /// Reads every input file; nil when any cannot be read (then the build runs in full and reports it).
     /// `now`: the time just before the files are looked at, in nanoseconds since 1970 (a parameter for tests).
@@ -36,29 +39,32 @@ struct BuildFingerprint: Sendable, Equatable {
         var files: [String: UInt64] = [:]
         var inputs: [String: KnownInput] = [:]
         var hashedCount = 0
+        var newlySettledCount = 0
         for (rootName, found) in listing.roots {
             hash.add("\u{0}root\u{0}")
-            var sizesAndHashes = [(Int, UInt64)?](repeating: nil, count: found.count)
+            // Each file's size and hash, and whether it was read.
+            var sizesAndHashes = [(Int, UInt64, Bool)?](repeating: nil, count: found.count)
             var unknown: [Int] = []
             for (index, file) in found.enumerated() {
                 if let stamp = file.stamp, let input = known[KnownInput.name(rootName, file.relative)], input.stamp == stamp {
-                    sizesAndHashes[index] = (Int(stamp.size), input.hash)
+                    sizesAndHashes[index] = (Int(stamp.size), input.hash, false)
                 } else {
                     unknown.append(index)
                 }
             }
             guard let hashed = Self.hashes(of: unknown.map { found[$0].path }) else { return nil }
             hashedCount += unknown.count
-            for (index, sizeAndHash) in zip(unknown, hashed) { sizesAndHashes[index] = sizeAndHash }
+            for (index, (size, fileHash)) in zip(unknown, hashed) { sizesAndHashes[index] = (size, fileHash, true) }
             files.reserveCapacity(files.count + found.count)
             for (file, sizeAndHash) in zip(found, sizesAndHashes) {
-                guard let (size, fileHash) = sizeAndHash else { return nil }
+                guard let (size, fileHash, read) = sizeAndHash else { return nil }
                 files[file.path] = fileHash
                 hash.add(file.relative)
                 hash.add(UInt64(size))
                 hash.add(fileHash)
                 if let stamp = file.stamp, stamp.isSettled(before: now) {
                     inputs[KnownInput.name(rootName, file.relative)] = KnownInput(stamp: stamp, hash: fileHash)
+                    if read { newlySettledCount += 1 }
                 }
             }
         }
@@ -66,6 +72,7 @@ struct BuildFingerprint: Sendable, Equatable {
         self.files = files
         self.inputs = inputs
         self.hashedCount = hashedCount
+        self.newlySettledCount = newlySettledCount
     }
 
     /// Each file's size and hash, in the order given; nil when any cannot be read.

@@ -86,8 +86,9 @@ struct FileStamp: Equatable, Sendable {
     }
 }
 
-/// Lists a folder tree with `opendir`/`readdir` and `lstat`: Foundation's URL resource values cost tens of
-/// microseconds per file on Linux, which added up to a noticeable share of a small site's build.
+/// Lists a folder tree with `opendir`/`readdir` and `fstatat` on each name in its open folder (as `lstat` would):
+/// Foundation's URL resource values cost tens of microseconds per file on Linux, which added up to a noticeable
+/// share of a small site's build.
 enum FileTree {
     /// Every entry below `root` (hidden ones included), as a path relative to it, its kind and, for a regular
     /// file, its stamp, in no particular order. Folders for which `descend` returns false (given their relative
