@@ -235,6 +235,33 @@ struct FolderState: Equatable, CustomStringConvertible {
         #expect(try FolderState(output).folders == ["roles"], "the staging folder is removed")
     }
 
+    /// The output matches a record only with every listed file there at its size, wherever it is (the output
+    /// folder itself, a folder, a nested folder, a folder of more than one piece of 256 names).
+    @Test func theOutputMatchesARecordOnlyWithEveryFileAtItsSize() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        var files = [file("index.html", "home"), file("a/b/c.html", "deep"), file("a/d.html", "d")]
+        for index in 0..<600 { files.append(file("roles/role-\(index).html", String(repeating: "r", count: index))) }
+        _ = try writer().write(files, copying: [])
+        let sizes = Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.contents.count) })
+        func record(_ sizes: [String: Int]) -> BuildRecord {
+            BuildRecord(fingerprint: "f", files: sizes, warnings: [], handouts: [:])
+        }
+        #expect(writer().matches(record(sizes)))
+        #expect(writer().matches(record([:])))
+        for (change, sizes) in [
+            ("a size in the output folder", sizes.merging(["index.html": 5]) { $1 }),
+            ("a size in a nested folder", sizes.merging(["a/b/c.html": 3]) { $1 }),
+            ("a size in the last piece of a large folder", sizes.merging(["roles/role-599.html": 1]) { $1 }),
+            ("a missing file", sizes.merging(["roles/role-600.html": 600]) { $1 }),
+            ("a missing folder", sizes.merging(["b/e.html": 0]) { $1 }),
+            ("a folder where a file should be", sizes.merging(["a/b": 0]) { $1 }),
+        ] {
+            #expect(!writer().matches(record(sizes)), "\(change)")
+        }
+        try FileManager.default.removeItem(at: output.appendingPathComponent("roles/role-300.html"))
+        #expect(!writer().matches(record(sizes)), "a file removed from the output")
+    }
+
     @Test func stagingLeftByAKilledBuildIsRemovedAndNeverPublished() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         _ = try writer().write(oldSite, copying: [])
