@@ -5,11 +5,13 @@ import Foundation
 /// successful build, and the output still holds what that build wrote, there is nothing to do.
 struct BuildFingerprint: Sendable, Equatable {
     let value: String
-    /// Each file's path and the hash of its bytes (`InputHash`), for `InputLedger`.
-    let files: [String: UInt64]
-    /// Each regular file's stamp and hash, by its name in the build record (`KnownInput.name`), for the next build;
-    /// only files that had settled when they were looked at (`FileStamp.isSettled`).
-    let inputs: [String: KnownInput]
+    /// Each file's full path and the hash of its bytes, in listing order.
+    private let paths: [String]
+    private let hashes: [UInt64]
+    /// The regular files that had settled when they were looked at (`FileStamp.isSettled`): each one's name in the
+    /// build record (`KnownInput.name`), with its stamp and hash.
+    private let settledNames: [String]
+    private let settled: [KnownInput]
     /// How many files were read and hashed (the others' hashes came from `known`).
     let hashedCount: Int
     /// How many of those have stamps in `inputs`: files the last record had no stamp for (or another one) that
@@ -36,8 +38,10 @@ struct BuildFingerprint: Sendable, Equatable {
         // A site built against a previous revision has a changes page and marks; one built without has neither,
         // so the two never count as the same build (the revision's own files are not read here).
         hash.add(options.previous.map { "previous\u{0}" + $0 } ?? "no previous")
-        var files: [String: UInt64] = [:]
-        var inputs: [String: KnownInput] = [:]
+        var paths: [String] = []
+        var hashes: [UInt64] = []
+        var settledNames: [String] = []
+        var settled: [KnownInput] = []
         var hashedCount = 0
         var newlySettledCount = 0
         for (rootName, found) in listing.roots {
@@ -45,8 +49,9 @@ struct BuildFingerprint: Sendable, Equatable {
             // Each file's size and hash, and whether it was read.
             var sizesAndHashes = [(Int, UInt64, Bool)?](repeating: nil, count: found.count)
             var unknown: [Int] = []
+            let names = found.map { KnownInput.name(rootName, $0.relative) }
             for (index, file) in found.enumerated() {
-                if let stamp = file.stamp, let input = known[KnownInput.name(rootName, file.relative)], input.stamp == stamp {
+                if let stamp = file.stamp, let input = known[names[index]], input.stamp == stamp {
                     sizesAndHashes[index] = (Int(stamp.size), input.hash, false)
                 } else {
                     unknown.append(index)
@@ -55,25 +60,38 @@ struct BuildFingerprint: Sendable, Equatable {
             guard let hashed = Self.hashes(of: unknown.map { found[$0].path }) else { return nil }
             hashedCount += unknown.count
             for (index, (size, fileHash)) in zip(unknown, hashed) { sizesAndHashes[index] = (size, fileHash, true) }
-            files.reserveCapacity(files.count + found.count)
-            for (file, sizeAndHash) in zip(found, sizesAndHashes) {
+            paths.reserveCapacity(paths.count + found.count)
+            hashes.reserveCapacity(hashes.count + found.count)
+            for (index, (file, sizeAndHash)) in zip(found, sizesAndHashes).enumerated() {
                 guard let (size, fileHash, read) = sizeAndHash else { return nil }
-                files[file.path] = fileHash
+                paths.append(file.path)
+                hashes.append(fileHash)
                 hash.add(file.relative)
                 hash.add(UInt64(size))
                 hash.add(fileHash)
                 if let stamp = file.stamp, stamp.isSettled(before: now) {
-                    inputs[KnownInput.name(rootName, file.relative)] = KnownInput(stamp: stamp, hash: fileHash)
+                    settledNames.append(names[index])
+                    settled.append(KnownInput(stamp: stamp, hash: fileHash))
                     if read { newlySettledCount += 1 }
                 }
             }
         }
         value = hash.hexDigest
-        self.files = files
-        self.inputs = inputs
+        self.paths = paths
+        self.hashes = hashes
+        self.settledNames = settledNames
+        self.settled = settled
         self.hashedCount = hashedCount
         self.newlySettledCount = newlySettledCount
     }
+
+    /// Each file's full path and the hash of its bytes (`InputHash`), for `InputLedger`. Made on each use: a build
+    /// that does nothing never needs it.
+    var files: [String: UInt64] { Dictionary(zip(paths, hashes)) { first, _ in first } }
+
+    /// Each settled regular file's stamp and hash, by its name in the build record, for the next build. Made on
+    /// each use, like `files`.
+    var inputs: [String: KnownInput] { Dictionary(zip(settledNames, settled)) { first, _ in first } }
 
     /// Each file's size and hash, in the order given; nil when any cannot be read.
     private static func hashes(of paths: [String]) -> [(Int, UInt64)]? {
@@ -239,8 +257,11 @@ struct InputHash {
     }
     mutating func add(_ number: UInt64) { withUnsafeBytes(of: number.littleEndian) { add($0) } }
 
-    var hexDigest: String {
-        let hex = String(state, radix: 16)
+    var hexDigest: String { Self.hex(state) }
+
+    /// `value` in 16 hexadecimal digits, zeros first.
+    static func hex(_ value: UInt64) -> String {
+        let hex = String(value, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }
@@ -293,10 +314,9 @@ extension BuildRecord {
         }
         for (name, input) in inputs.sorted(by: { $0.key.precedesInByteOrder($1.key) }) {
             let stamp = input.stamp
-            let hash = String(input.hash, radix: 16)
             lines.append(
-                "input \(String(repeating: "0", count: 16 - hash.count) + hash) \(stamp.device) \(stamp.inode) \(stamp.size) "
-                    + "\(stamp.modified) \(stamp.changed) " + Self.escaped(name))
+                "input \(InputHash.hex(input.hash)) \(stamp.device) \(stamp.inode) \(stamp.size) \(stamp.modified) "
+                    + "\(stamp.changed) " + Self.escaped(name))
         }
         for warning in warnings { lines.append("warning " + Self.escaped(warning)) }
         return lines.joined(separator: "\n") + "\n"

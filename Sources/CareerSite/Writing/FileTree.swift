@@ -45,27 +45,6 @@ struct FileStamp: Equatable, Sendable {
     /// than the coarsest timestamps in use (two seconds on FAT) and the kernel's coarse clock.
     static let settlingNanoseconds: Int64 = 3_000_000_000
 
-    init(device: UInt64, inode: UInt64, size: Int64, modified: Int64, changed: Int64) {
-        self.device = device
-        self.inode = inode
-        self.size = size
-        self.modified = modified
-        self.changed = changed
-    }
-
-    init(_ info: stat) {
-        #if canImport(Darwin)
-            let modified = info.st_mtimespec
-            let changed = info.st_ctimespec
-        #else
-            let modified = info.st_mtim
-            let changed = info.st_ctim
-        #endif
-        self.init(
-            device: UInt64(truncatingIfNeeded: info.st_dev), inode: UInt64(truncatingIfNeeded: info.st_ino),
-            size: Int64(info.st_size), modified: Self.nanoseconds(modified), changed: Self.nanoseconds(changed))
-    }
-
     /// Whether the file last changed at least `settlingNanoseconds` before `time` (nanoseconds since 1970), the
     /// moment just before the stamp was taken. A change after that moment gets a later status-change time than
     /// the stamp's, even from the coarsest clock; a change in the same clock tick as the stamp would not.
@@ -81,8 +60,24 @@ struct FileStamp: Equatable, Sendable {
         return nanoseconds(time)
     }
 
-    private static func nanoseconds(_ time: timespec) -> Int64 {
+    fileprivate static func nanoseconds(_ time: timespec) -> Int64 {
         Int64(time.tv_sec).multipliedReportingOverflow(by: 1_000_000_000).partialValue &+ Int64(time.tv_nsec)
+    }
+}
+
+extension FileStamp {
+    /// The stamp of what `lstat` (or `fstatat`) filled in; in an extension, so the memberwise initializer stays.
+    init(_ info: stat) {
+        #if canImport(Darwin)
+            let modified = info.st_mtimespec
+            let changed = info.st_ctimespec
+        #else
+            let modified = info.st_mtim
+            let changed = info.st_ctim
+        #endif
+        self.init(
+            device: UInt64(truncatingIfNeeded: info.st_dev), inode: UInt64(truncatingIfNeeded: info.st_ino),
+            size: Int64(info.st_size), modified: Self.nanoseconds(modified), changed: Self.nanoseconds(changed))
     }
 }
 
