@@ -59,6 +59,11 @@ let package = Package(
             dependencies: ["CareerSite", .product(name: "Mustache", package: "swift-mustache")]
         ),
         .testTarget(name: "CareerPreviewTests", dependencies: ["CareerPreview", "CareerSite"]),
+        // The careers program's own argument handling, compared with ArgumentParser's.
+        .testTarget(
+            name: "CareersCommandTests",
+            dependencies: ["careers", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["CareerSite"],

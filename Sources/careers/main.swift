@@ -19,10 +19,10 @@ struct Careers: ParsableCommand {
 /// Options shared by every command that reads content.
 struct FolderOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The content folder (Markdown with front matter).", valueName: "dir"))
-    var content = "Content"
+    var content = BuildRequest.defaultContent
 
     @Option(name: .long, help: ArgumentHelp("The templates folder (Mustache templates, partials/ and assets/).", valueName: "dir"))
-    var templates = "Templates"
+    var templates = BuildRequest.defaultTemplates
 
     func buildOptions(output: String) -> BuildOptions {
         BuildOptions(contentPath: content, templatesPath: templates, outputPath: output)
@@ -45,7 +45,7 @@ struct Build: ParsableCommand {
     @OptionGroup var folders: FolderOptions
 
     @Option(name: .long, help: ArgumentHelp("The folder to write the website to.", valueName: "dir"))
-    var output = "Output"
+    var output = BuildRequest.defaultOutput
 
     @Option(
         name: .long,
@@ -54,30 +54,12 @@ struct Build: ParsableCommand {
             valueName: "dir-or-rev"))
     var previous: String?
 
+    var request: BuildRequest {
+        BuildRequest(content: folders.content, templates: folders.templates, output: output, previous: previous)
+    }
+
     func run() throws {
-        let start = Date()
-        var options = folders.buildOptions(output: output)
-        options.previous = previous
-        let report = SiteBuilder.build(options)
-        Reporter.print(report.diagnostics)
-        guard report.succeeded, let write = report.write else {
-            Reporter.printFailure(report.diagnostics)
-            throw ExitCode(1)
-        }
-        let seconds = Date().timeIntervalSince(start)
-        if report.reusedPreviousBuild {
-            print("Nothing changed since the last build (\(report.pages) files, checked in \(String(format: "%.2f", seconds)) s).")
-            return
-        }
-        print(
-            "Built \(report.pages) files in \(String(format: "%.2f", seconds)) s: \(write.written) written, "
-                + "\(write.unchanged) unchanged, \(write.removed) removed\(Reporter.warningSuffix(report.diagnostics)).")
-        if let largest = report.handouts.max(by: { $0.bytes < $1.bytes }) {
-            let total = report.handouts.reduce(0) { $0 + $1.bytes }
-            print(
-                "Handouts: \(report.handouts.count) files, \(Reporter.size(total)) in all; largest \(largest.path) "
-                    + "(\(Reporter.size(largest.bytes))).")
-        }
+        guard request.run() else { throw ExitCode(1) }
     }
 }
 
@@ -125,4 +107,8 @@ enum Reporter {
 }
 
 MemoryTuning.limitHeapGrowth()
+// A plain build skips ArgumentParser's start-up (see `BuildRequest.init(quickParsing:)`); everything else goes to it.
+if let request = BuildRequest(quickParsing: Array(CommandLine.arguments.dropFirst())) {
+    exit(request.run() ? 0 : 1)
+}
 Careers.main()

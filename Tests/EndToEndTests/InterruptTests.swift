@@ -84,6 +84,9 @@ import Testing
             return (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
         }
         deinit {
+            // The logs go with the child, read or not (a message built only when an expectation fails may never
+            // have read them).
+            try? FileManager.default.removeItem(at: errorLog)
             if let outputLog { try? FileManager.default.removeItem(at: outputLog) }
         }
 
