@@ -64,6 +64,10 @@
 #           copies into a new folder, after the previous copy is moved aside and after `sync`, like a full build;
 #           careers and Hugo alternate, after careers' timed builds of that size. floor-write holds the whole
 #           output in memory (about 3 GB at 50,000 roles).
+#   base    the first synthetic size's full build again, timed right after each larger size's full builds. The
+#           scaling table compares each size with it as well as with that size's own runs minutes earlier: on a
+#           shared machine the speed drifts between sizes, and the nearby reference keeps drift from counting as
+#           growth.
 # Peak memory is the maximum resident set size from `/usr/bin/time -v` on one full build (careers and Hugo).
 set -euo pipefail
 
@@ -94,6 +98,14 @@ else
 fi
 
 OUTPUT_ROOT=${BENCH_OUTPUT:-$WORK}
+# The first synthetic size: the reference of the scaling table (see "base" in the header).
+BASE_SIZE=""
+for size in $SIZES; do
+    if [[ $size =~ ^[0-9]+$ ]]; then
+        BASE_SIZE=$size
+        break
+    fi
+done
 mkdir -p "$OUTPUT_ROOT"
 # Outputs of earlier runs, moved aside so no timed build follows a large deletion (see the header).
 ASIDE="$OUTPUT_ROOT/set-aside"
@@ -300,6 +312,11 @@ EOF
         log "$note"
     else
         bench "$size" full --prepare "set_aside '$out' && sync" "$build"
+        base_out="$OUTPUT_ROOT/out-$BASE_SIZE"
+        if [ -n "$BASE_SIZE" ] && [ "$size" != "$BASE_SIZE" ] && [ "$size" != "shipped" ] && [ -d "$base_out" ]; then
+            bench "$size" base --prepare "set_aside '$base_out' && sync" \
+                "'$BIN' build --content '$WORK/content-$BASE_SIZE' --templates '$TEMPLATES' --output '$base_out'"
+        fi
         bench "$size" noop --warmup 1 "$build"
         bench "$size" edit --warmup 1 --prepare "'$WORK/edit-$size.sh' && sync" "$build"
     fi
@@ -565,19 +582,26 @@ if len(numeric) >= 2:
     base = numeric[0]
     print(f"## Scaling (per role, relative to {base} roles; 1.0× is linear)")
     print()
-    print("| roles | careers full, per role | × linear | careers peak memory, per role | × linear | Hugo, per role | × linear |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"\"× linear\" compares the time per role with the {base}-role build's, timed in that size's own turn; \"× linear,")
+    print(f"next to it\" compares it with the {base}-role build timed again right after this size's full builds. Sizes run")
+    print("minutes apart, and the machine's speed drifts in between.")
+    print()
+    print("| roles | careers full, per role | × linear | × linear, next to it | careers peak memory, per role | × linear | "
+          "Hugo, per role | × linear |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     def per(value, n):
         return None if value is None else value / n
     for size in numeric:
         n, b = roles[size], roles[base]
         t, tb = per(median(size, "full"), n), per(median(base, "full"), b)
+        nearby = tb if size == base else per(median(size, "base"), b)
         m = per(int(rss[(size, "careers")][2]) if (size, "careers") in rss else None, n)
         mb_ = per(int(rss[(base, "careers")][2]) if (base, "careers") in rss else None, b)
         h, hb = per(median(size, "hugo"), n), per(median(base, "hugo"), b)
         fmt_t = lambda v: "–" if v is None else f"{v * 1000:.2f} ms"
         fmt_m = lambda v: "–" if v is None else f"{v:.0f} KB"
-        print(f"| {n} | {fmt_t(t)} | {ratio(t, tb)} | {fmt_m(m)} | {ratio(m, mb_)} | {fmt_t(h)} | {ratio(h, hb)} |")
+        print(f"| {n} | {fmt_t(t)} | {ratio(t, tb)} | {ratio(t, nearby)} | {fmt_m(m)} | {ratio(m, mb_)} | {fmt_t(h)} | "
+              f"{ratio(h, hb)} |")
     print()
 text = open(profile).read().strip()
 if text:
