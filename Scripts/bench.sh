@@ -584,24 +584,30 @@ if len(numeric) >= 2:
     print()
     print(f"\"× linear\" compares the time per role with the {base}-role build's, timed in that size's own turn; \"× linear,")
     print(f"next to it\" compares it with the {base}-role build timed again right after this size's full builds. Sizes run")
-    print("minutes apart, and the machine's speed drifts in between.")
+    print("minutes apart, and the machine's speed drifts in between. \"Above the floor\" is the full build's time less the")
+    print("floor's (write + syncfs): the part that is not the disk's.")
     print()
-    print("| roles | careers full, per role | × linear | × linear, next to it | careers peak memory, per role | × linear | "
-          "Hugo, per role | × linear |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| roles | careers full, per role | × linear | × linear, next to it | above the floor, per role | × linear | "
+          "floor, per role | × linear | careers peak memory, per role | × linear | Hugo, per role | × linear |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     def per(value, n):
         return None if value is None else value / n
     for size in numeric:
         n, b = roles[size], roles[base]
         t, tb = per(median(size, "full"), n), per(median(base, "full"), b)
         nearby = tb if size == base else per(median(size, "base"), b)
+        def above(s_):
+            full_, floor_ = median(s_, "full"), median(s_, "floor-sync")
+            return None if full_ is None or floor_ is None else full_ - floor_
+        a, ab = per(above(size), n), per(above(base), b)
+        f, fb = per(median(size, "floor-sync"), n), per(median(base, "floor-sync"), b)
         m = per(int(rss[(size, "careers")][2]) if (size, "careers") in rss else None, n)
         mb_ = per(int(rss[(base, "careers")][2]) if (base, "careers") in rss else None, b)
         h, hb = per(median(size, "hugo"), n), per(median(base, "hugo"), b)
         fmt_t = lambda v: "–" if v is None else f"{v * 1000:.2f} ms"
         fmt_m = lambda v: "–" if v is None else f"{v:.0f} KB"
-        print(f"| {n} | {fmt_t(t)} | {ratio(t, tb)} | {ratio(t, nearby)} | {fmt_m(m)} | {ratio(m, mb_)} | {fmt_t(h)} | "
-              f"{ratio(h, hb)} |")
+        print(f"| {n} | {fmt_t(t)} | {ratio(t, tb)} | {ratio(t, nearby)} | {fmt_t(a)} | {ratio(a, ab)} | {fmt_t(f)} | "
+              f"{ratio(f, fb)} | {fmt_m(m)} | {ratio(m, mb_)} | {fmt_t(h)} | {ratio(h, hb)} |")
     print()
 text = open(profile).read().strip()
 if text:
