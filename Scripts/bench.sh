@@ -65,7 +65,7 @@
 #           careers and Hugo alternate, after careers' timed builds of that size. floor-write holds the whole
 #           output in memory (about 3 GB at 50,000 roles).
 #   base    the first synthetic size's full build again, timed right after each larger size's full builds. The
-#           scaling table compares each size with it as well as with that size's own runs minutes earlier: on a
+#           scaling table compares each size with it as well as with the first size's own runs minutes earlier: on a
 #           shared machine the speed drifts between sizes, and the nearby reference keeps drift from counting as
 #           growth.
 # Peak memory is the maximum resident set size from `/usr/bin/time -v` on one full build (careers and Hugo).
