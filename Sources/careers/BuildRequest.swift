@@ -26,11 +26,11 @@ struct BuildRequest: Equatable {
         }
         let seconds = Date().timeIntervalSince(start)
         if report.reusedPreviousBuild {
-            print("Nothing changed since the last build (\(report.pages) files, checked in \(String(format: "%.2f", seconds)) s).")
+            print("Nothing changed since the last build (\(report.pages) files, checked in \(Reporter.fixed(seconds, places: 2)) s).")
             return true
         }
         print(
-            "Built \(report.pages) files in \(String(format: "%.2f", seconds)) s: \(write.written) written, "
+            "Built \(report.pages) files in \(Reporter.fixed(seconds, places: 2)) s: \(write.written) written, "
                 + "\(write.unchanged) unchanged, \(write.removed) removed\(Reporter.warningSuffix(report.diagnostics)).")
         if let largest = report.handouts.max(by: { $0.bytes < $1.bytes }) {
             let total = report.handouts.reduce(0) { $0 + $1.bytes }

@@ -33,7 +33,7 @@ struct Synth: ParsableCommand {
             let summary = try Synthesizer.write(roles: roles, seed: seed, to: URL(fileURLWithPath: out), displayName: out)
             let seconds = Date().timeIntervalSince(start)
             print(
-                "Wrote \(summary.files) files (\(summary.bytes / 1024) KiB) to \(out) in \(String(format: "%.2f", seconds)) s: "
+                "Wrote \(summary.files) files (\(summary.bytes / 1024) KiB) to \(out) in \(Reporter.fixed(seconds, places: 2)) s: "
                     + "\(summary.counts).")
         } catch let error as SynthError {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
