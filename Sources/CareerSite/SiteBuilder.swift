@@ -9,8 +9,19 @@ public struct BuildOptions: Sendable {
     public var contentName: String
     public var templatesName: String
     public var outputName: String
-    /// The project folder, which the output may not be or contain.
-    public var projectRoot: URL?
+    /// The project folder, which the output may not be or contain. For folders given on the command line it is the
+    /// content folder's parent, worked out when first asked for: a rebuild that has nothing to do never asks, and
+    /// standardizing the path was 8 % of such a rebuild's time (it is Foundation's first use of a `Set<UInt8>`,
+    /// whose type the runtime looks up by name).
+    public var projectRoot: URL? {
+        get { projectRootIsContentParent ? content.standardizedFileURL.deletingLastPathComponent() : givenProjectRoot }
+        set {
+            givenProjectRoot = newValue
+            projectRootIsContentParent = false
+        }
+    }
+    private var givenProjectRoot: URL?
+    private var projectRootIsContentParent = false
     /// The previous revision to compare with (a content folder or a git revision such as `HEAD~1`), for
     /// `changes.html` and the "changed in this revision" marks.
     public var previous: String?
@@ -28,7 +39,7 @@ public struct BuildOptions: Sendable {
         self.contentName = contentName ?? content.path
         self.templatesName = templatesName ?? templates.path
         self.outputName = outputName ?? output.path
-        self.projectRoot = projectRoot
+        self.givenProjectRoot = projectRoot
     }
 
     /// Options for folders given on the command line: each is named in messages as it was typed (less a trailing
@@ -38,8 +49,8 @@ public struct BuildOptions: Sendable {
         let content = URL(fileURLWithPath: contentPath)
         self.init(
             content: content, templates: URL(fileURLWithPath: templatesPath), output: URL(fileURLWithPath: outputPath),
-            contentName: trimmed(contentPath), templatesName: trimmed(templatesPath), outputName: trimmed(outputPath),
-            projectRoot: content.standardizedFileURL.deletingLastPathComponent())
+            contentName: trimmed(contentPath), templatesName: trimmed(templatesPath), outputName: trimmed(outputPath))
+        projectRootIsContentParent = true
     }
 }
 
@@ -81,9 +92,10 @@ public enum SiteBuilder {
         let fingerprint = listing.flatMap {
             BuildFingerprint(options: options, listing: $0, known: lastRecord?.inputs ?? [:], now: now)
         }
+        // The record came from the marker file inside the output folder, so that folder exists and careers made it:
+        // `checkUsable`'s other checks (overlaps with the content and templates) are of the full build below.
         if options.previous == nil, let fingerprint, let record = lastRecord, record.fingerprint == fingerprint.value,
-            writer.matches(record),
-            writer.checkUsable(inputs: [], project: nil).isEmpty
+            writer.matches(record)
         {
             if fingerprint.newlySettledCount > 0 {
                 // Files read this time because the record had no stamp for them (saved just before the last build,

@@ -97,6 +97,25 @@ import Testing
         #expect(SiteBuilder.build(inside).succeeded)
     }
 
+    /// Options made from the command line take the content folder's parent as the project folder, worked out when
+    /// asked for (so it follows a later change of the content folder); a project folder set by hand replaces it.
+    @Test func commandLineOptionsTakeTheContentFoldersParentAsTheProject() {
+        var options = BuildOptions(contentPath: "/srv/framework/./Content/", templatesPath: "Templates", outputPath: "Output")
+        #expect(options.projectRoot?.path == "/srv/framework")
+        options.content = URL(fileURLWithPath: "/other/place/Content")
+        #expect(options.projectRoot?.path == "/other/place")
+        options.projectRoot = URL(fileURLWithPath: "/given")
+        #expect(options.projectRoot?.path == "/given")
+        options.content = URL(fileURLWithPath: "/third/Content")
+        #expect(options.projectRoot?.path == "/given")
+        options.projectRoot = nil
+        #expect(options.projectRoot == nil)
+        let unset = BuildOptions(
+            content: URL(fileURLWithPath: "/c/Content"), templates: URL(fileURLWithPath: "/c/Templates"),
+            output: URL(fileURLWithPath: "/c/Output"))
+        #expect(unset.projectRoot == nil)
+    }
+
     @Test func sameInputGivesByteIdenticalOutputInParallelOrNot() throws {
         let site = try TestSite()
         defer { site.remove() }
