@@ -168,9 +168,16 @@ log "compiling Benchmarks/floor-write.c with $C_COMPILER"
 
 log "building careers (release, scratch path $SCRATCH)"
 if [ -x Scripts/ensure-build-deps.sh ]; then Scripts/ensure-build-deps.sh; fi
-# Linked as `make site` links it (see STATIC in the Makefile).
-swift build --scratch-path "$SCRATCH" -c release --static-swift-stdlib --product careers >&2
+# Built as `make site` builds it (Scripts/release-flags.sh; STATIC_EXECUTABLE=0 for shared libraries).
+read -r -a RELEASE_FLAGS <<<"$(Scripts/release-flags.sh release)"
+swift build --scratch-path "$SCRATCH" -c release "${RELEASE_FLAGS[@]}" --product careers >&2
 BIN="$ROOT/$SCRATCH/release/careers"
+# How it was linked, for the report: "static" (one static executable) or "dynamic" (loads shared libraries).
+BUILT_LINK=unknown
+if command -v readelf >/dev/null 2>&1; then
+    if readelf -lW "$BIN" | grep -q INTERP; then BUILT_LINK=dynamic; else BUILT_LINK=static; fi
+fi
+export BUILT_LINK
 # What the binary was built from, noted now: the working tree may change while the benchmark runs.
 BUILT_COMMIT=$(git rev-parse --short HEAD)
 BUILT_DIRTY=""
@@ -508,7 +515,8 @@ print()
 print(f"Run on {datetime.date.today().isoformat()} by `Scripts/bench.sh`.")
 print()
 print(f"- Machine: {cores} CPUs, {cpu}, {memory_total} memory; {kernel}; load average at the end {load}")
-print(f"- careers: release build of commit `{commit}`{dirty}; {swift}")
+linked = {"static": "one static executable", "dynamic": "loads glibc, libstdc++ and libcmark as shared libraries"}
+print(f"- careers: release build of commit `{commit}`{dirty}, {linked.get(os.environ.get('BUILT_LINK', ''), 'linked as unknown')}; {swift}")
 print(f"- {hugo}")
 print(f"- {hyperfine}; {cmark}; {gnutime}")
 print(f"- Settings: BENCH_RUNS={runs}, BENCH_SEED={seed}, BENCH_MAX_SECONDS={max_seconds}, BENCH_TIMEOUT={timeout}")

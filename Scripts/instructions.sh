@@ -21,7 +21,7 @@ if ! command -v valgrind >/dev/null 2>&1; then
 fi
 if [ -z "$binary" ]; then
   make --no-print-directory build >&2
-  binary=.build/release/careers
+  binary=.build-site/release/careers
 fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
