@@ -10,9 +10,8 @@ public struct BuildOptions: Sendable {
     public var templatesName: String
     public var outputName: String
     /// The project folder, which the output may not be or contain. For folders given on the command line it is the
-    /// content folder's parent, worked out when first asked for: a rebuild that has nothing to do never asks, and
-    /// standardizing the path was 8 % of such a rebuild's time (it is Foundation's first use of a `Set<UInt8>`,
-    /// whose type the runtime looks up by name).
+    /// content folder's parent, worked out (by standardizing the content folder's path) only when asked for: only a
+    /// full build's overlap check asks, never a rebuild that has nothing to do.
     public var projectRoot: URL? {
         get { projectRootIsContentParent ? content.standardizedFileURL.deletingLastPathComponent() : givenProjectRoot }
         set {
