@@ -8,7 +8,7 @@ import Testing
     @Test func eachItemIsMadeOncePerEntryAndDepth() {
         let cache = ListItemCache()
         var made: [String] = []
-        func item(_ id: String, _ root: String) -> [String: Any] {
+        func item(_ id: String, _ root: String) -> TemplateContext {
             cache.item(id, root: root) {
                 made.append("\(id)@\(root)")
                 return ["href": root + "roles/\(id).html"]

@@ -26,7 +26,32 @@ import Testing
             guard let nodes = try? TemplateParser.parse(text) else { return nil }
             library[key] = nodes
         }
-        return TemplateRenderer.render(name, library: library, context: context)
+        return TemplateRenderer.render(name, library: library, context: typed(context))
+    }
+
+    /// The same context as `TemplateRenderer` takes it: typed, with a list of text and markup as a list of
+    /// `Mixed` values.
+    static func typed(_ context: [String: Any]) -> TemplateContext { context.compactMapValues(typed) }
+
+    static func typed(_ value: Any) -> (any TemplateData)? {
+        switch value {
+        case let text as String: return text
+        case let raw as RawHTML: return raw
+        case let flag as Bool: return flag
+        case let number as Int: return number
+        case let map as [String: Any]: return typed(map)
+        case let maps as [[String: Any]]: return maps.map(typed)
+        case let items as [Any]: return items.compactMap(typed).map(Mixed.init)
+        default:
+            Issue.record("no template type for \(type(of: value))")
+            return nil
+        }
+    }
+
+    /// An item of a list whose items are of different types.
+    struct Mixed: TemplateData {
+        let value: any TemplateData
+        var templateValue: TemplateValue? { value.templateValue }
     }
 
     @Test func randomTemplatesRenderAsSwiftMustacheRenderedThem() {

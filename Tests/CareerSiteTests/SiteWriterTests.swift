@@ -204,7 +204,7 @@ import Testing
         var templates = Self.minimal
         templates["page"] = "{{{title}}}|{{&title}}|{{body}}|{{#items}}{{.}};{{/items}}|{{#nested}}{{{name}}}{{/nested}}\nline 2"
         let set = try TemplateSet(templates: templates)
-        let context: [String: Any] = [
+        let context: TemplateContext = [
             "title": "<b onclick='x'>", "body": RawHTML("<p>a &amp; b</p>"), "items": ["<i>", "", "&"],
             "nested": ["name": "\"q\""],
         ]

@@ -5,7 +5,7 @@ import Testing
 /// The rules of `TemplateParser` and `TemplateRenderer`, one at a time (`MustacheOracleTests` compares them
 /// with swift-mustache on random templates).
 @Suite struct TemplateEngineTests {
-    func render(_ text: String, _ context: [String: Any], partials: [String: String] = [:]) throws -> String {
+    func render(_ text: String, _ context: TemplateContext, partials: [String: String] = [:]) throws -> String {
         var library = ["main": try TemplateParser.parse(text)]
         for (name, partial) in partials { library[name] = try TemplateParser.parse(partial) }
         return TemplateRenderer.render("main", library: library, context: context)
@@ -33,17 +33,17 @@ import Testing
     }
 
     @Test func emptyTextCountsAsMissingAndIsLookedUpFurtherOut() throws {
-        let context: [String: Any] = ["a": "outer", "m": ["a": "", "b": RawHTML("")] as [String: Any]]
+        let context: TemplateContext = ["a": "outer", "m": ["a": "", "b": RawHTML("")] as TemplateContext]
         #expect(try render("{{#m}}{{a}}|{{b}}|{{#a}}yes{{/a}}{{/m}}|{{^m.a}}none{{/m.a}}", context) == "outer||yes|none")
     }
 
     @Test func dottedNamesLookInsideAndALeadingDotLooksOnlyAtTheCurrentObject() throws {
-        let context: [String: Any] = ["b": "root", "m": ["n": ["c": "deep"]] as [String: Any]]
+        let context: TemplateContext = ["b": "root", "m": ["n": ["c": "deep"]] as TemplateContext]
         #expect(try render("{{m.n.c}}|{{#m}}{{.b}}|{{b}}|{{n.c}}{{/m}}|{{m.b}}", context) == "deep||root|deep|")
     }
 
     @Test func listsFlagsAndNumbers() throws {
-        let context: [String: Any] = [
+        let context: TemplateContext = [
             "l": ["x", "", "<y>"], "maps": [["t": "1"], ["t": "2"]], "empty": [String](), "zero": 0, "no": false, "yes": true,
         ]
         let text =
@@ -54,14 +54,14 @@ import Testing
     }
 
     @Test func lazyMapsShowAsTheirMapsWouldAndAreMadeOnlyWhenShown() throws {
-        let maps: [[String: Any]] = [["t": "1"], ["t": "<2>"], ["u": "x"]]
+        let maps: [TemplateContext] = [["t": "1"], ["t": "<2>"], ["u": "x"]]
         var made = 0
-        let lazy = LazyMaps(maps) { map -> [String: Any] in
+        let lazy = LazyMaps(maps) { map -> TemplateContext in
             made += 1
             return map
         }
         let text = "{{#l}}[{{t}}|{{u}}|{{top}}]{{/l}}|{{^l}}none{{/l}}|{{l}}|{{#e}}x{{/e}}{{^e}}empty{{/e}}"
-        let eager = try render(text, ["l": maps, "e": [[String: Any]](), "top": "T"])
+        let eager = try render(text, ["l": maps, "e": [TemplateContext](), "top": "T"])
         #expect(eager == "[1||T][&lt;2&gt;||T][|x|T]|||empty")
         #expect(try render(text, ["l": lazy, "e": LazyMaps(count: 0) { _ in [:] }, "top": "T"]) == eager)
         #expect(made == 3, "each map is made once, when the section shows it")
@@ -77,7 +77,7 @@ import Testing
             "indented": try TemplateParser.parse("<div>\n  {{> wrap}}\n</div>"),
             "wrap": try TemplateParser.parse("{{{content}}}\n{{{content}}}\n"),
         ]
-        let inner: [String: Any] = ["title": "A&B", "items": ["x", "y"]]
+        let inner: TemplateContext = ["title": "A&B", "items": ["x", "y"]]
         let deferred = DeferredRender(name: "inner", context: inner)
         let rendered = RenderedHTML(TemplateRenderer.renderData("inner", library: library, context: inner))
         for name in ["main", "indented"] {
@@ -100,8 +100,8 @@ import Testing
             "part": try TemplateParser.parse("<p>\n{{{content}}}\n</p>\n"),
             "inner": try TemplateParser.parse("{{#rows}}{{n}}\n{{/rows}}"),
         ]
-        let rows: [[String: Any]] = (0..<20_000).map { ["n": "row \($0)"] }
-        let context: [String: Any] = ["rows": rows, "content": DeferredRender(name: "inner", context: ["rows": rows])]
+        let rows: [TemplateContext] = (0..<20_000).map { ["n": "row \($0)"] }
+        let context: TemplateContext = ["rows": rows, "content": DeferredRender(name: "inner", context: ["rows": rows])]
         let whole = TemplateRenderer.renderData("main", library: library, context: context)
         var drained: [UInt8] = []
         var calls = 0

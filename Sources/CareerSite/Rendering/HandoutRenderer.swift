@@ -110,7 +110,7 @@ struct HandoutRenderer: Sendable {
     /// Puts a handout's content inside `handout.mustache`, with the rules of the stylesheets that can apply to it
     /// inlined (`InlineStylesheet`): the page is made with a marker where the stylesheet goes, its classes are
     /// read, and the marker is replaced.
-    static func wrap(_ content: Data, title: String, description: String?, common: [String: Any], templates: TemplateSet) -> Data {
+    static func wrap(_ content: Data, title: String, description: String?, common: TemplateContext, templates: TemplateSet) -> Data {
         let page = wrap(
             RenderedHTML(content), css: stylesheetMarker, size: content.count, title: title, description: description, common: common,
             templates: templates)
@@ -138,7 +138,7 @@ struct HandoutRenderer: Sendable {
 
     /// The same with the content as a template to render in place, and `drain` (see `TemplateRenderer.renderData`).
     static func wrap(
-        _ content: DeferredRender, title: String, description: String?, common: [String: Any], templates: TemplateSet,
+        _ content: DeferredRender, title: String, description: String?, common: TemplateContext, templates: TemplateSet,
         drain: @escaping (ByteSink) -> Void
     ) -> Data {
         // Written before its content is made, so with the whole stylesheet.
@@ -148,7 +148,8 @@ struct HandoutRenderer: Sendable {
     }
 
     private static func wrap(
-        _ content: Any, css: String, size: Int, title: String, description: String?, common: [String: Any], templates: TemplateSet,
+        _ content: any TemplateData, css: String, size: Int, title: String, description: String?, common: TemplateContext,
+        templates: TemplateSet,
         drain: ((ByteSink) -> Void)? = nil
     ) -> Data {
         var context = common

@@ -17,7 +17,7 @@ struct PageContextBuilder {
     /// Where the shared part of the context (`common`) is kept between pages, when the renderer gives one.
     var commonCache: CommonContextCache?
 
-    typealias Context = [String: Any]
+    typealias Context = TemplateContext
 
     init(framework: Framework, templates: TemplateSet, path: String) {
         self.framework = framework
@@ -29,7 +29,7 @@ struct PageContextBuilder {
     // MARK: Shared pieces
 
     private func href(_ target: String) -> String { root + target }
-    private func html(_ text: RichText) -> any Sendable { SiteURLs.resolvedLinks(in: text.html, rootPrefix: root) }
+    private func html(_ text: RichText) -> any TemplateData { SiteURLs.resolvedLinks(in: text.html, rootPrefix: root) }
 
     private func link(_ title: String, _ target: String) -> Context { ["title": title, "href": href(target)] }
 
@@ -101,13 +101,11 @@ struct PageContextBuilder {
         var context = context
         context["title"] = title
         for (key, value) in context {
-            // Lists of maps are the usual lists; text is the usual value. Both are told apart by metatype, as a
-            // cast to `[Any]` converts a whole list of maps (and fails slowly on text).
-            let type = Swift.type(of: value)
-            if type == [Context].self, let list = value as? [Context] {
-                context["has_" + key] = !list.isEmpty
-            } else if type != String.self, type != RawHTML.self, type != RenderedHTML.self, let list = value as? [Any] {
-                context["has_" + key] = !list.isEmpty
+            // Only arrays are seen as `maps` or `list` (see `TemplateData`).
+            switch value.templateValue {
+            case .maps(let maps): context["has_" + key] = !maps.isEmpty
+            case .list(let items): context["has_" + key] = !items.isEmpty
+            default: break
             }
         }
         if handout {
@@ -174,7 +172,7 @@ struct PageContextBuilder {
     private var siteName: String { framework.info.shortTitle ?? framework.info.title }
 
     /// The values every page and handout shares (site title, edition, date, status, navigation).
-    func commonContext() -> [String: Any] { common(section: nil) }
+    func commonContext() -> TemplateContext { common(section: nil) }
 
     private func common(section: String?) -> Context {
         guard let commonCache else { return makeCommon(section: section) }
@@ -703,9 +701,9 @@ final class ListItemCache: Sendable {
         var id: String
         var root: String
     }
-    private let items = Memo<Key, [String: Any]>()
+    private let items = Memo<Key, TemplateContext>()
 
-    func item(_ id: String, root: String, make: () -> [String: Any]) -> [String: Any] {
+    func item(_ id: String, root: String, make: () -> TemplateContext) -> TemplateContext {
         items.value(for: Key(id: id, root: root), make: make)
     }
 }
@@ -714,9 +712,9 @@ final class ListItemCache: Sendable {
 /// there is a changes page, so it is made once for each and reused; making it for every page cost about 3 % of a
 /// build. Safe to use from the renderers' parallel jobs: the contexts are values, made the same by any thread.
 final class CommonContextCache: Sendable {
-    private let contexts = Memo<String, [String: Any]>()
+    private let contexts = Memo<String, TemplateContext>()
 
-    func context(root: String, section: String?, changes: Bool, make: () -> [String: Any]) -> [String: Any] {
+    func context(root: String, section: String?, changes: Bool, make: () -> TemplateContext) -> TemplateContext {
         contexts.value(for: "\(root)|\(section.map { "s:" + $0 } ?? "none")|\(changes)", make: make)
     }
 }

@@ -148,7 +148,7 @@ enum SiteURLs {
 
     /// The same for a template: the text itself when it has no placeholder, otherwise the result's bytes
     /// (`RenderedHTML`), which need no `String` (making one validated every byte of every body again).
-    static func resolvedLinks(in html: String, rootPrefix prefix: String) -> any Sendable {
+    static func resolvedLinks(in html: String, rootPrefix prefix: String) -> any TemplateData & Sendable {
         let sink = ByteSink(capacity: html.utf8.count + 256)
         guard resolveLinks(in: html, rootPrefix: prefix, into: sink) else { return RawHTML(html) }
         return RenderedHTML(sink.takeData())

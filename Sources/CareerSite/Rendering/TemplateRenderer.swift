@@ -1,87 +1,81 @@
 import Foundation
 
-/// A context value made ready for a template when the template looks it up. Text is HTML-escaped as it is
-/// written, `RawHTML` goes in as it is, and empty text of either kind counts as absent (nil), so
-/// `{{#field}}…{{/field}}` shows only when the field has text and a name with empty text is looked up further
-/// out in the context stack, as if the key were missing.
+/// What a template sees of a context value when it looks the value up. Text is HTML-escaped as it is written,
+/// `RawHTML` goes in as it is, and empty text of either kind counts as absent (nil), so `{{#field}}…{{/field}}` shows
+/// only when the field has text and a name with empty text is looked up further out in the context stack, as if the
+/// key were missing.
 enum TemplateValue {
     case text(String)
     case html(String)
     /// Rendered output (`RenderedHTML`): UTF-8 bytes that came from valid strings, written as they are.
     case bytes(Data)
     case bool(Bool)
-    case map([String: Any])
-    case maps([[String: Any]])
+    case map(TemplateContext)
+    case maps([TemplateContext])
     /// A list of maps made one at a time as a section shows them (`LazyMaps`).
     case lazyMaps(LazyMaps)
-    case list([Any])
-    /// A whole number (counts), written in decimal as `String(describing:)` writes it, without its cost.
+    /// A list of other values (text, numbers…), each pushed as the current object in turn.
+    case list([TemplateValue])
+    /// A whole number (counts), written in decimal.
     case int(Int)
     /// Another template rendered straight into the output where it is written (`DeferredRender`).
     case deferred(DeferredRender)
-    /// Other numbers and anything else: written as `String(describing:)`; a section on one shows its content once.
-    case other(Any)
+}
 
-    init?(_ value: Any) {
-        // The common types, told apart by their metatype first: a cast that fails (for instance a list tried as
-        // text, then as a map) costs hundreds of instructions, and this ran for every name a template looked up.
-        let type = Swift.type(of: value)
-        if type == String.self, let text = value as? String {
-            if text.isEmpty { return nil }
-            self = .text(text)
-            return
-        }
-        if type == RawHTML.self, let raw = value as? RawHTML {
-            if raw.html.isEmpty { return nil }
-            self = .html(raw.html)
-            return
-        }
-        if type == RenderedHTML.self, let rendered = value as? RenderedHTML {
-            if rendered.bytes.isEmpty { return nil }
-            self = .bytes(rendered.bytes)
-            return
-        }
-        if type == [String: Any].self, let map = value as? [String: Any] {
-            self = .map(map)
-            return
-        }
-        if type == [[String: Any]].self, let maps = value as? [[String: Any]] {
-            self = .maps(maps)
-            return
-        }
-        if type == Bool.self, let flag = value as? Bool {
-            self = .bool(flag)
-            return
-        }
-        if type == Int.self, let number = value as? Int {
-            self = .int(number)
-            return
-        }
-        if type == LazyMaps.self, let lazy = value as? LazyMaps {
-            self = .lazyMaps(lazy)
-            return
-        }
-        if type == DeferredRender.self, let deferred = value as? DeferredRender {
-            self = .deferred(deferred)
-            return
-        }
-        switch value {
-        case let text as String:
-            if text.isEmpty { return nil }
-            self = .text(text)
-        case let raw as RawHTML:
-            if raw.html.isEmpty { return nil }
-            self = .html(raw.html)
-        case let rendered as RenderedHTML:
-            if rendered.bytes.isEmpty { return nil }
-            self = .bytes(rendered.bytes)
-        case let map as [String: Any]: self = .map(map)
-        case let maps as [[String: Any]]: self = .maps(maps)
-        case let list as [Any]: self = .list(list)
-        case let flag as Bool: self = .bool(flag)
-        default: self = .other(value)
-        }
-    }
+/// A template's context: names to values of the kinds `TemplateData` lists.
+typealias TemplateContext = [String: any TemplateData]
+
+/// A value a template context can hold: text, markup, flags, whole numbers, maps, lists, and the renderer's own
+/// kinds (`LazyMaps`, `DeferredRender`). Each type says how a template sees it, so a lookup costs one protocol call.
+/// Contexts were `[String: Any]` before, and telling the types apart with runtime casts was 5 % of a build of a
+/// 2,000-role framework; a type a template cannot show (an optional, say) was written with `String(describing:)`,
+/// and is now a compile-time error.
+protocol TemplateData {
+    /// How a template sees this value; nil when it counts as absent (empty text).
+    var templateValue: TemplateValue? { get }
+    /// How a template sees a list of such values.
+    static func templateList(_ items: [Self]) -> TemplateValue
+}
+
+extension TemplateData {
+    static func templateList(_ items: [Self]) -> TemplateValue { .list(items.map { $0.templateValue ?? .text("") }) }
+}
+
+extension String: TemplateData {
+    var templateValue: TemplateValue? { isEmpty ? nil : .text(self) }
+}
+
+extension RawHTML: TemplateData {
+    var templateValue: TemplateValue? { html.isEmpty ? nil : .html(html) }
+}
+
+extension RenderedHTML: TemplateData {
+    var templateValue: TemplateValue? { bytes.isEmpty ? nil : .bytes(bytes) }
+}
+
+extension Bool: TemplateData {
+    var templateValue: TemplateValue? { .bool(self) }
+}
+
+extension Int: TemplateData {
+    var templateValue: TemplateValue? { .int(self) }
+}
+
+extension LazyMaps: TemplateData {
+    var templateValue: TemplateValue? { .lazyMaps(self) }
+}
+
+extension DeferredRender: TemplateData {
+    var templateValue: TemplateValue? { .deferred(self) }
+}
+
+extension Dictionary: TemplateData where Key == String, Value == any TemplateData {
+    var templateValue: TemplateValue? { .map(self) }
+    static func templateList(_ items: [Self]) -> TemplateValue { .maps(items) }
+}
+
+extension Array: TemplateData where Element: TemplateData {
+    var templateValue: TemplateValue? { Element.templateList(self) }
 }
 
 /// Renders parsed templates (`TemplateParser`) into UTF-8 bytes. Every piece written is a valid string or
@@ -120,7 +114,7 @@ struct TemplateRenderer {
     /// only between whole pieces of the template (never inside a tag's output) and never while a partial's lines are
     /// being indented, so what it removes is final.
     static func renderData(
-        _ name: String, library: [String: [TemplateNode]], context: [String: Any], capacity: Int = 16_384,
+        _ name: String, library: [String: [TemplateNode]], context: TemplateContext, capacity: Int = 16_384,
         drain: ((ByteSink) -> Void)? = nil
     ) -> Data {
         guard let nodes = library[name] else { return Data() }
@@ -132,7 +126,7 @@ struct TemplateRenderer {
     }
 
     /// The same as a `String`.
-    static func render(_ name: String, library: [String: [TemplateNode]], context: [String: Any]) -> String {
+    static func render(_ name: String, library: [String: [TemplateNode]], context: TemplateContext) -> String {
         String(decoding: renderData(name, library: library, context: context), as: UTF8.self)
     }
 
@@ -187,7 +181,7 @@ struct TemplateRenderer {
         case .lazyMaps(let lazy):
             for index in 0..<lazy.count { renderPushing(.map(lazy.make(index)), children, indentation: indentation) }
         case .list(let items):
-            for item in items { renderPushing(TemplateValue(item) ?? .text(""), children, indentation: indentation) }
+            for item in items { renderPushing(item, children, indentation: indentation) }
         case .some(let value):
             renderPushing(value, children, indentation: indentation)
         }
@@ -232,7 +226,7 @@ struct TemplateRenderer {
 
     private static func child(_ key: String, of frame: TemplateValue) -> TemplateValue? {
         guard case .map(let map) = frame, let value = map[key] else { return nil }
-        return TemplateValue(value)
+        return value.templateValue
     }
 
     private mutating func write(_ value: TemplateValue) {
@@ -249,7 +243,6 @@ struct TemplateRenderer {
             render(nodes, indentation: [])
             stack = outer
         case .int(let number): append(String(number))
-        case .other(let other): append(String(describing: other))
         }
     }
 

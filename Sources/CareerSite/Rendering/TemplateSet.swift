@@ -139,22 +139,22 @@ public struct TemplateSet: Sendable {
     let handoutStylesheet: InlineStylesheet
 
     /// Renders a named template with a context of dictionaries, arrays, strings, numbers and booleans (see
-    /// `TemplateValue`); empty when there is no such template.
-    func render(_ name: String, _ context: [String: Any]) -> String {
+    /// `TemplateData`); empty when there is no such template.
+    func render(_ name: String, _ context: TemplateContext) -> String {
         String(decoding: renderData(name, context), as: UTF8.self)
     }
 
     /// The same as UTF-8 bytes, which are valid UTF-8 (see `TemplateRenderer`). `capacity`: room for the output
     /// to start with, when the caller knows it is large.
     /// `drain`: see `TemplateRenderer.renderData`.
-    func renderData(_ name: String, _ context: [String: Any], capacity: Int = 16_384, drain: ((ByteSink) -> Void)? = nil) -> Data {
+    func renderData(_ name: String, _ context: TemplateContext, capacity: Int = 16_384, drain: ((ByteSink) -> Void)? = nil) -> Data {
         // Only names outside sections are checked, and there only the top-level keys are in scope.
         seenKeys.add(context.keys, for: name)
         return TemplateRenderer.renderData(name, library: library, context: context, capacity: capacity, drain: drain)
     }
 
     /// `name` filled with `context`, to be rendered where a template writes it (see `DeferredRender`).
-    func deferred(_ name: String, _ context: [String: Any]) -> DeferredRender {
+    func deferred(_ name: String, _ context: TemplateContext) -> DeferredRender {
         seenKeys.add(context.keys, for: name)
         return DeferredRender(name: name, context: context)
     }
@@ -212,19 +212,19 @@ struct RenderedHTML: Sendable {
 
 /// A list of maps for a section, made one map at a time as the section shows them and let go after: a long list
 /// (every role of a large framework, each with its body) is never held whole. A section over it shows its content
-/// once per map, an inverted section only when `count` is 0, and a variable tag writes nothing, as for `[[String: Any]]`.
+/// once per map, an inverted section only when `count` is 0, and a variable tag writes nothing, as for `[TemplateContext]`.
 /// `make` runs each time the list is shown, so a template that shows it twice makes each map twice.
 struct LazyMaps {
     let count: Int
-    let make: (Int) -> [String: Any]
+    let make: (Int) -> TemplateContext
 
-    init(count: Int, make: @escaping (Int) -> [String: Any]) {
+    init(count: Int, make: @escaping (Int) -> TemplateContext) {
         self.count = count
         self.make = make
     }
 
     /// One map per element of `items`.
-    init<Item>(_ items: [Item], make: @escaping (Item) -> [String: Any]) {
+    init<Item>(_ items: [Item], make: @escaping (Item) -> TemplateContext) {
         count = items.count
         self.make = { make(items[$0]) }
     }
@@ -235,7 +235,7 @@ struct LazyMaps {
 /// present even when it would render nothing. Made by `TemplateSet.deferred`.
 struct DeferredRender {
     let name: String
-    let context: [String: Any]
+    let context: TemplateContext
 }
 
 /// The context keys seen by each template; shared by the threads that render pages.
@@ -243,7 +243,7 @@ final class KeyRecorder: @unchecked Sendable {
     private let lock = NSLock()
     private var keys: [String: Set<String>] = [:]
 
-    func add(_ found: Dictionary<String, Any>.Keys, for template: String) {
+    func add(_ found: TemplateContext.Keys, for template: String) {
         lock.lock()
         defer { lock.unlock() }
         keys[template, default: []].formUnion(found)

@@ -216,10 +216,10 @@ extension ChangeReport {
     /// otherwise. Every value is plain text for `{{…}}` escaping; nothing is HTML.
     ///
     /// - Parameter href: the link to an entry of the new revision from the page being rendered, if any.
-    public func templateContext(context: Int = 12, href: (EntryRef) -> String? = { _ in nil }) -> [String: Any] {
-        let groups: [[String: Any]] = groups.map { group in
-            let items: [[String: Any]] = group.items.map { item in
-                var entry: [String: Any] = [
+    func templateContext(context: Int = 12, href: (EntryRef) -> String? = { _ in nil }) -> TemplateContext {
+        let groups: [TemplateContext] = groups.map { group in
+            let items: [TemplateContext] = group.items.map { item in
+                var entry: TemplateContext = [
                     "kind": group.section.rawValue, "id": item.id, "title": item.title, "change": item.change.rawValue,
                     "has_fields": !item.fields.isEmpty,
                     "fields": item.fields.map { Self.fieldContext($0, context: context) },
@@ -236,7 +236,7 @@ extension ChangeReport {
                 "has_items": !items.isEmpty,
             ]
         }
-        var result: [String: Any] = [
+        var result: TemplateContext = [
             "is_empty": isEmpty, "edition_unchanged": editionUnchanged, "old_edition": oldInfo.edition, "new_edition": newInfo.edition,
             "old_updated": oldInfo.updated, "new_updated": newInfo.updated, "heading": heading, "summary": summary,
             "groups": groups, "has_groups": !groups.isEmpty,
@@ -246,8 +246,8 @@ extension ChangeReport {
         return result
     }
 
-    private static func fieldContext(_ field: FieldChange, context: Int) -> [String: Any] {
-        let words: [[String: Any]] =
+    private static func fieldContext(_ field: FieldChange, context: Int) -> TemplateContext {
+        let words: [TemplateContext] =
             field.showsWords
             ? field.excerpt(context: context).map { segment in
                 [
@@ -255,7 +255,7 @@ extension ChangeReport {
                     "is_inserted": segment.kind == .inserted, "is_deleted": segment.kind == .deleted,
                 ]
             } : []
-        var result: [String: Any] = [
+        var result: TemplateContext = [
             "field": field.field, "subject": field.subject ?? "", "label": field.label, "change": field.change.rawValue,
             "old": field.old ?? "", "new": field.new ?? "", "has_old": !(field.old ?? "").isEmpty, "has_new": !(field.new ?? "").isEmpty,
             "items": field.items, "old_items": field.oldItems, "new_items": field.newItems, "has_items": !field.items.isEmpty,
