@@ -126,6 +126,33 @@ import Testing
         #expect("\(item.oldID ?? "") → \(item.id)" == "entry → foundation")
     }
 
+    /// Links in old Markdown are read through every rename of every kind, including links to a part of a page,
+    /// and a link to an entry that was not renamed is left alone.
+    @Test func linksInOldTextAreReadThroughEveryRename() throws {
+        let links = { (nurse: String, stage: String) in
+            "---\ntitle: About\n---\nSee [a](role:\(nurse)), [b](role:\(nurse)#training), [c](stage:\(stage)) "
+                + "and [d](role:lead-nurse).\n"
+        }
+        let report = try F.report(
+            old: ["pages/about.md": links("nurse", "entry"), "roles/nurse.md": F.role(body: "## Training\n")],
+            new: [
+                "pages/about.md": links("staff-nurse", "foundation"),
+                "stages/entry.md": nil,
+                "stages/foundation.md": "---\ntitle: Entry\norder: 1\nsummary: First.\n---\n",
+                "roles/nurse.md": nil,
+                "roles/staff-nurse.md": F.role(stage: "foundation", body: "## Training\n"),
+                "routes/nursing.md":
+                    "---\ntitle: Nursing route\nsummary: Up.\nsteps:\n  - role: staff-nurse\n  - role: lead-nurse\n    via: MSc\n---\n",
+                "capabilities/assessment.md":
+                    "---\ntitle: Assessment\ncode: CL1\ndomain: clinical\nsummary: Assessing.\nlevels:\n  foundation: Observes.\n  advanced: Diagnoses.\n---\n",
+            ])
+        #expect(
+            report.items.map { "\($0.change) \($0.oldID ?? "") → \($0.id)" } == [
+                "renamed entry → foundation", "renamed nurse → staff-nurse",
+            ])
+        #expect(F.lines(report).isEmpty)
+    }
+
     // MARK: Fields
 
     @Test func stageFieldsTitleOrderLevelBandsSummaryAndBody() throws {

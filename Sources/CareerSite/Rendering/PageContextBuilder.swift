@@ -14,6 +14,9 @@ struct PageContextBuilder {
     var handout = false
     /// What changed since the previous revision, when the build was given one.
     var changes: ChangeReport?
+    /// The entries whose pages are marked as changed (`ChangeReport.changedEntries`, which makes a new set each
+    /// time it is read: once per page made the pages of a large revision take time proportional to pages × changes).
+    var changedEntries: Set<EntryRef> = []
     /// Where the shared part of the context (`common`) is kept between pages, when the renderer gives one.
     var commonCache: CommonContextCache?
 
@@ -127,7 +130,7 @@ struct PageContextBuilder {
         layout["has_breadcrumbs"] = !breadcrumbs.isEmpty
         layout["content"] = RenderedHTML(content)
         layout["kind"] = template
-        if let entry = entryRef, changes?.changedEntries.contains(entry) == true {
+        if changes != nil, let entry = entryRef, changedEntries.contains(entry) {
             layout["changed"] = ["href": href(SiteURLs.changes) + "#" + SiteURLs.anchor(entry.kind, entry.id)]
         }
         if let base = framework.info.baseURL { layout["canonical"] = base + (path == SiteURLs.home ? "" : path) }

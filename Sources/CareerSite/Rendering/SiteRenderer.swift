@@ -81,6 +81,8 @@ public struct SiteRenderer: Sendable {
     let templates: TemplateSet
     /// What changed since the previous revision, when one was given.
     let changes: ChangeReport?
+    /// `changes.changedEntries`, made once: pages look themselves up in it.
+    let changedEntries: Set<EntryRef>
     /// The shared part of page contexts, made once per depth and section.
     let commonCache = CommonContextCache()
 
@@ -88,6 +90,7 @@ public struct SiteRenderer: Sendable {
         self.framework = framework
         self.templates = templates
         self.changes = changes
+        changedEntries = changes?.changedEntries ?? []
     }
 
     /// A page to render: where it goes, and how to make its body and title.
@@ -103,9 +106,10 @@ public struct SiteRenderer: Sendable {
     /// Every file this renderer makes, as independent jobs: the pages, the search index, the data files, the
     /// sitemap and the templates' assets.
     func jobs() -> [OutputJob] {
-        let builder: @Sendable (String) -> PageContextBuilder = { [framework, templates, changes, commonCache] path in
+        let builder: @Sendable (String) -> PageContextBuilder = { [framework, templates, changes, changedEntries, commonCache] path in
             var builder = PageContextBuilder(framework: framework, templates: templates, path: path)
             builder.changes = changes
+            builder.changedEntries = changedEntries
             builder.commonCache = commonCache
             return builder
         }

@@ -257,20 +257,42 @@ struct ChangeComparer {
     }
 
     /// Old Markdown with its links to renamed entries pointing at the new ids, so a link updated for a rename
-    /// is not reported again.
+    /// is not reported again. One pass over the text, looking each link's id up: replacing each rename's old link
+    /// in turn took time proportional to the number of renames for every text compared.
     private func mappedLinks(_ text: RichText) -> RichText {
         guard !renames.isEmpty, text.html.contains(LinkRules.placeholderScheme) else { return text }
+        let scheme = Array(LinkRules.placeholderScheme.utf8)
+        let slash = UInt8(ascii: "/"), quote = UInt8(ascii: "\""), hash = UInt8(ascii: "#")
         var html = text.html
-        for (kind, pairs) in renames {
-            for (oldID, newID) in pairs {
-                let before = LinkRules.placeholderScheme + kind.rawValue + "/" + oldID
-                let after = LinkRules.placeholderScheme + kind.rawValue + "/" + newID
-                for end in ["\"", "#"] {
-                    html = html.replacingOccurrences(of: before + end, with: after + end)
-                }
+        let mapped = html.withUTF8 { bytes -> [UInt8]? in
+            var result: [UInt8] = []
+            var copied = 0
+            var from = 0
+            while let found = ByteSearch.first(scheme, in: bytes, from: from) {
+                let kindStart = found + scheme.count
+                from = kindStart
+                // `kind/id` followed by `"` or `#`, as in `x-careers:role/some-id"`.
+                guard let kindEnd = ByteSearch.first(byte: slash, in: bytes, from: kindStart),
+                    let kind = EntryKind(
+                        rawValue: String(decoding: UnsafeBufferPointer(rebasing: bytes[kindStart..<kindEnd]), as: UTF8.self)),
+                    let pairs = renames[kind]
+                else { continue }
+                var idEnd = kindEnd + 1
+                while idEnd < bytes.count, bytes[idEnd] != quote, bytes[idEnd] != hash { idEnd += 1 }
+                guard idEnd < bytes.count, bytes[idEnd] == quote || bytes[idEnd] == hash,
+                    let newID = pairs[String(decoding: UnsafeBufferPointer(rebasing: bytes[(kindEnd + 1)..<idEnd]), as: UTF8.self)]
+                else { continue }
+                result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<(kindEnd + 1)]))
+                result.append(contentsOf: newID.utf8)
+                copied = idEnd
+                from = idEnd
             }
+            guard copied > 0 else { return nil }
+            result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
+            return result
         }
-        return RichText(html: html)
+        guard let mapped else { return text }
+        return RichText(html: String(decoding: mapped, as: UTF8.self))
     }
 
     static func rich(_ field: String, _ a: RichText?, _ b: RichText?, subject: String? = nil) -> FieldChange? {
@@ -373,17 +395,28 @@ struct ChangeComparer {
     /// id is used once.
     static func renames(removed: [Keyed], added: [Keyed]) -> [String: String] {
         guard !removed.isEmpty, !added.isEmpty else { return [:] }
+        // Every removed entry is compared with every added one, so each title and text is made ready once.
         func titleKey(_ title: String) -> String { PlainText.collapseWhitespace(title).lowercased() }
-        var candidates: [(sameTitle: Bool, score: Double, old: String, new: String)] = []
-        for before in removed {
-            for after in added {
-                let sameTitle = titleKey(before.title) == titleKey(after.title)
-                let score = WordDiff.similarity(before.text, after.text, atLeast: sameTitle ? 0 : renameSimilarity)
+        var vocabulary = WordDiff.Vocabulary()
+        let olds = removed.map { (title: titleKey($0.title), text: vocabulary.prepare($0.text)) }
+        let news = added.map { (title: titleKey($0.title), text: vocabulary.prepare($0.text)) }
+        typealias Candidate = (sameTitle: Bool, score: Double, old: String, new: String)
+        // The pairs are independent, so the removed entries are shared out between threads; sorting the
+        // candidates afterwards makes the result the same whatever order they are found in.
+        let found = ConcurrentResults<[Candidate]>(count: removed.count)
+        DispatchQueue.concurrentPerform(iterations: removed.count) { index in
+            let old = olds[index]
+            var pairs: [Candidate] = []
+            for (after, new) in zip(added, news) {
+                let sameTitle = old.title == new.title
+                let score = WordDiff.similarity(old.text, new.text, atLeast: sameTitle ? 0 : renameSimilarity)
                 if sameTitle || score >= renameSimilarity {
-                    candidates.append((sameTitle, score, before.id, after.id))
+                    pairs.append((sameTitle, score, removed[index].id, after.id))
                 }
             }
+            found.set(index, pairs)
         }
+        var candidates = found.values.flatMap { $0 }
         candidates.sort { a, b in
             if a.sameTitle != b.sameTitle { return a.sameTitle }
             if a.score != b.score { return a.score > b.score }

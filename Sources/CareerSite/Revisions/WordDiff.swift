@@ -103,27 +103,62 @@ public enum WordDiff {
     /// number of words in their longest common subsequence, over the total number of words. Words are compared
     /// case-insensitively. Two empty texts are alike (1).
     ///
-    /// Texts whose shared vocabulary alone cannot reach `atLeast` are rejected early (returning that upper bound),
-    /// so comparing many unrelated texts stays cheap.
+    /// Texts too different in length, or whose shared vocabulary alone cannot reach `atLeast`, are rejected early
+    /// (returning an upper bound below `atLeast`), so comparing many unrelated texts stays cheap.
     static func similarity(_ old: String, _ new: String, atLeast threshold: Double = 0) -> Double {
-        let a = words(old.lowercased())
-        let b = words(new.lowercased())
-        let total = a.count + b.count
+        var vocabulary = Vocabulary()
+        return similarity(vocabulary.prepare(old), vocabulary.prepare(new), atLeast: threshold)
+    }
+
+    /// The same for two texts prepared with one `Vocabulary`.
+    static func similarity(_ a: PreparedText, _ b: PreparedText, atLeast threshold: Double = 0) -> Double {
+        let total = a.codes.count + b.codes.count
         guard total > 0 else { return 1 }
-        var counts: [Substring: Int] = [:]
-        for word in a { counts[word, default: 0] += 1 }
+        // No more words can be shared than the shorter text has.
+        let lengthBound = Double(2 * min(a.codes.count, b.codes.count)) / Double(total)
+        guard lengthBound >= threshold else { return lengthBound }
         var shared = 0
-        for word in b {
-            if let count = counts[word], count > 0 {
-                counts[word] = count - 1
+        var i = 0
+        var j = 0
+        while i < a.bag.count, j < b.bag.count {
+            if a.bag[i] == b.bag[j] {
                 shared += 1
+                i += 1
+                j += 1
+            } else if a.bag[i] < b.bag[j] {
+                i += 1
+            } else {
+                j += 1
             }
         }
         let bound = Double(2 * shared) / Double(total)
         guard bound >= threshold, shared > 0 else { return bound }
-        let (codesA, codesB) = interned(a, b)
-        let common = steps(codesA, codesB, maximumEdits: defaultMaximumEdits).filter { $0 == .equal }.count
+        let common = steps(a.codes, b.codes, maximumEdits: defaultMaximumEdits).filter { $0 == .equal }.count
         return Double(2 * common) / Double(total)
+    }
+
+    /// A text made ready for `similarity`: its lowercased words as numbers (`codes`), and the same numbers sorted,
+    /// its bag of words. Comparing one text with many others (as rename detection does) then splits and lowercases
+    /// each text once, and the shared vocabulary of two texts is a merge of two sorted lists.
+    struct PreparedText: Sendable {
+        let codes: [Int]
+        let bag: [Int]
+    }
+
+    /// Numbers for words, the same number for the same word, for the texts `similarity` compares.
+    struct Vocabulary {
+        private var codes: [String: Int] = [:]
+
+        mutating func prepare(_ text: String) -> PreparedText {
+            let codes = words(text.lowercased()).map { word in
+                let key = String(word)
+                if let code = self.codes[key] { return code }
+                let code = self.codes.count
+                self.codes[key] = code
+                return code
+            }
+            return PreparedText(codes: codes, bag: codes.sorted())
+        }
     }
 
     /// A shorter copy for display: in each unchanged run, only `context` words next to a change are kept and the
