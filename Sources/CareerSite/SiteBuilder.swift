@@ -130,7 +130,9 @@ public enum SiteBuilder {
         if let previous = options.previous {
             do {
                 let old = try RevisionSource(parsing: previous, contentFolder: options.content).load(as: .previous)
+                clock.lap("load the previous revision")
                 changes = ChangeReport(old: old, new: framework)
+                clock.lap("compare the revisions")
             } catch {
                 return BuildReport(diagnostics: all + [.error(error.description, at: nil)])
             }

@@ -160,4 +160,30 @@ import Testing
         }
         #expect(checked > 3000, "enough pairs reach the thresholds")
     }
+
+    /// `editDistance` is the length of `editScript`'s script (its deletions and insertions), and nil exactly when
+    /// the script is: past `maximumEdits`.
+    @Test func editDistanceIsTheLengthOfTheEditScript() {
+        var random = SplitMix64(seed: 21)
+        func pick(_ count: Int) -> Int { Int(random.next() % UInt64(count)) }
+        for _ in 0..<2000 {
+            let a = (0..<pick(30)).map { _ in pick(5) }
+            let b = (0..<pick(30)).map { _ in pick(5) }
+            let limit = pick(40)
+            let script = WordDiff.editScript(a, b, maximumEdits: limit)
+            #expect(
+                WordDiff.editDistance(a, b, maximumEdits: limit) == script.map { $0.filter { $0 != .equal }.count }, "\(a) \(b) \(limit)")
+        }
+    }
+
+    /// ASCII text is split on bytes, other text on characters; both give the words `Character.isWhitespace`
+    /// separates, for every ASCII character and for a line break written as CR LF.
+    @Test func wordsAreSeparatedByWhitespaceCharacters() {
+        let ascii = (0..<128).map { String(UnicodeScalar(UInt8($0))) }.joined(separator: "x") + "a\r\nb  c"
+        #expect(WordDiff.words(ascii) == ascii.split(whereSeparator: \.isWhitespace))
+        #expect(WordDiff.words("a\r\nb\u{0B}c\u{0C}d\te f").map(String.init) == ["a", "b", "c", "d", "e", "f"])
+        #expect(WordDiff.words("\u{1C}a b").map(String.init) == ["\u{1C}a", "b"], "information separators are not whitespace")
+        #expect(WordDiff.words("café\u{00A0}au lait\u{2028}x").map(String.init) == ["café", "au", "lait", "x"])
+        #expect(WordDiff.words("a \u{301}b c") == "a \u{301}b c".split(whereSeparator: \.isWhitespace))
+    }
 }
