@@ -35,7 +35,7 @@
 # syncfs(2), which writes out every dirty page of the file system, so without it a build would also pay for
 # writing the earlier runs' (set-aside) output to disk.
 #
-# Time: each size costs about (3 x BENCH_RUNS + 2) careers builds, plus BENCH_RUNS Hugo builds and cmark runs,
+# Time: each size costs about (4 x BENCH_RUNS + 3) careers builds, plus BENCH_RUNS Hugo builds and cmark runs,
 # and BENCH_RUNS floor copies of each tool's output (each well under a careers full build).
 # The shipped content takes well under a minute in all. How long synthetic sizes take depends on how build time
 # scales; the probe and BENCH_MAX_SECONDS keep a slow size from taking hours (see RESULTS.md for real numbers).
@@ -47,6 +47,8 @@
 #           it nearly always can in use; the warm-up records the stamps. Timed without a shell (hyperfine -N):
 #           hyperfine's subtraction of the shell's start-up is not accurate for a command of a few milliseconds.
 #   edit    `careers build` after one role's body text changed (each run rewrites one line in that role's file)
+#   edit-previous  the same with `--previous` a copy of the content made before the first edit: the build also
+#           loads that revision, compares the two, and writes changes.html (one role changed)
 #   hugo    Hugo building the same role files (same front matter and body) with a minimal template, into an
 #           empty folder; taxonomies, RSS, sitemap, robots.txt and 404 disabled. Hugo leaves `kind:id` links as
 #           they are, and builds only the role pages, a home page and a roles list; careers builds the whole site.
@@ -306,6 +308,9 @@ for size in $SIZES; do
     # The file edited between runs of the edit scenario: the first role, with a line the edit script rewrites.
     edited=$(find "$content/roles" -name '*.md' | LC_ALL=C sort | sed -n '1p')
     printf '\nBench edit 0.\n' >>"$edited"
+    previous="$WORK/previous-$size" # the revision before the edits, for the edit-previous scenario
+    rm -rf "$previous"
+    cp -R "$content" "$previous"
     content_ready=$(date +%s%N) # the last content file written
     cat >"$WORK/edit-$size.sh" <<EOF
 #!/usr/bin/env bash
@@ -338,6 +343,7 @@ EOF
         if [ "$age_ms" -lt 4000 ]; then sleep "$(awk -v ms="$age_ms" 'BEGIN { printf "%.3f", (4000 - ms) / 1000 }')"; fi
         bench "$size" noop --no-shell --warmup 1 "$build"
         bench "$size" edit --warmup 1 --prepare "'$WORK/edit-$size.sh' && sync" "$build"
+        bench "$size" edit-previous --warmup 1 --prepare "'$WORK/edit-$size.sh' && sync" "$build --previous '$previous'"
     fi
 
     # The same role files as a Hugo site, and the bodies alone for cmark.
@@ -548,11 +554,16 @@ print("BENCH_MAX_SECONDS, so only that probe was measured; \"> \" marks a probe 
 print()
 print("## Time")
 print()
-print("| content | roles | careers full | careers no-op | careers one edit | Hugo (roles only) | cmark, one process | cmark, one per file |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|")
+print("\"One edit, with --previous\" is the same edit built with `--previous` the revision before it: the build also")
+print("loads and compares the two revisions, and writes `changes.html`.")
+print()
+print("| content | roles | careers full | careers no-op | careers one edit | careers one edit, with --previous | "
+      "Hugo (roles only) | cmark, one process | cmark, one per file |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for size in sizes:
     print(f"| {'shipped Content/' if size == 'shipped' else 'synthetic'} | {roles.get(size, '?')} | {cell(size, 'full')} | "
-          f"{cell(size, 'noop')} | {cell(size, 'edit')} | {cell(size, 'hugo')} | {cell(size, 'cmark-cat')} | {cell(size, 'cmark-loop')} |")
+          f"{cell(size, 'noop')} | {cell(size, 'edit')} | {cell(size, 'edit-previous')} | {cell(size, 'hugo')} | "
+          f"{cell(size, 'cmark-cat')} | {cell(size, 'cmark-loop')} |")
 print()
 print("## Peak memory (maximum resident set size, one full build)")
 print()
@@ -586,8 +597,8 @@ print("The goal columns are the performance goal's limits for a careers full bui
 print("1.5 times the time of the `cmark` command in one process; \"below floor\" marks a limit under the floor.")
 print()
 print("| content | careers / Hugo | careers / cmark (one process) | careers / cmark (per file) | no-op / full | one edit / full | "
-      "goal: ¼ Hugo | goal: 1.5× cmark | floor (write+syncfs) |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+      "one edit with --previous / full | goal: ¼ Hugo | goal: 1.5× cmark | floor (write+syncfs) |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for size in sizes:
     full = median(size, "full")
     hugo_time, cmark_time, floor = median(size, "hugo"), median(size, "cmark-cat"), median(size, "floor-sync")
@@ -595,7 +606,7 @@ for size in sizes:
     cmark_goal = None if cmark_time is None else cmark_time * 1.5
     print(f"| {size} | {ratio(full, median(size, 'hugo'))} | {ratio(full, median(size, 'cmark-cat'), 0)} | "
           f"{ratio(full, median(size, 'cmark-loop'))} | {ratio(median(size, 'noop'), full, 2)} | {ratio(median(size, 'edit'), full, 2)} | "
-          f"{goal(quarter, floor)} | {goal(cmark_goal, floor)} | {cell(size, 'floor-sync')} |")
+          f"{ratio(median(size, 'edit-previous'), full, 2)} | {goal(quarter, floor)} | {goal(cmark_goal, floor)} | {cell(size, 'floor-sync')} |")
 print()
 numeric = [s for s in sizes if s.isdigit()]
 if len(numeric) >= 2:
