@@ -31,7 +31,11 @@ import Testing
 
     /// The same context as `TemplateRenderer` takes it: typed, with a list of text and markup as a list of
     /// `Mixed` values.
-    static func typed(_ context: [String: Any]) -> TemplateContext { context.compactMapValues(typed) }
+    static func typed(_ context: [String: Any]) -> TemplateContext {
+        var map = TemplateContext()
+        for (key, value) in context { map[key] = typed(value) }
+        return map
+    }
 
     static func typed(_ value: Any) -> (any TemplateData)? {
         switch value {

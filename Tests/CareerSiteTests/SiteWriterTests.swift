@@ -206,7 +206,7 @@ import Testing
         let set = try TemplateSet(templates: templates)
         let context: TemplateContext = [
             "title": "<b onclick='x'>", "body": RawHTML("<p>a &amp; b</p>"), "items": ["<i>", "", "&"],
-            "nested": ["name": "\"q\""],
+            "nested": ["name": "\"q\""] as TemplateContext,
         ]
         #expect(
             set.render("page", context)

@@ -11,6 +11,32 @@ import Testing
         return TemplateRenderer.render("main", library: library, context: context)
     }
 
+    /// A context keeps its names in the order they were first set; setting a name again replaces its value in
+    /// place, setting it to nil removes it, and `adding` keeps this map's values over the other's. A lookup with
+    /// a name's hash finds only that name, never another name with the same hash.
+    @Test func aTemplateMapIsAnOrderedMapOfNames() {
+        var map: TemplateContext = ["b": "1", "a": "2", "b ": "3", "a": "4"]
+        #expect(map.keys == ["b", "a", "b "])
+        #expect(map["a"] as? String == "4", "a later value in a literal replaces an earlier one")
+        map["b"] = 5
+        map["c"] = true
+        map["b "] = nil
+        map["missing"] = nil
+        #expect(map.keys == ["b", "a", "c"])
+        #expect(map["b"] as? Int == 5)
+        #expect(map["b "] == nil)
+        #expect(map.count == 3 && !map.isEmpty && TemplateContext().isEmpty)
+        #expect(map.map(\.key) == ["b", "a", "c"])
+        let added = map.adding(["c": false, "d": "new", "a": "other"])
+        #expect(added.keys == ["b", "a", "c", "d"])
+        #expect(added["c"] as? Bool == true && added["a"] as? String == "4" && added["d"] as? String == "new")
+        #expect(map.value(for: "a", hash: TemplateMap.hash("a")) as? String == "4")
+        #expect(map.value(for: "a", hash: TemplateMap.hash("b")) == nil)
+        #expect(map.value(for: "z", hash: TemplateMap.hash("a")) == nil, "the same hash is not the same name")
+        #expect(TemplateMap.hash("") == Int(truncatingIfNeeded: 0xcbf2_9ce4_8422_2325 as UInt64))
+        #expect(TemplateMap.hash("a") != TemplateMap.hash("b") && TemplateMap.hash("ab") != TemplateMap.hash("ba"))
+    }
+
     @Test func aSectionOrCommentTagAloneOnItsLineLeavesNoTrace() throws {
         let text = "a\n  {{#flag}}  \nb\n  {{! note }}\n  {{/flag}}\r\nc {{#flag}}d{{/flag}}\n"
         #expect(try render(text, ["flag": true]) == "a\nb\nc d\n")
@@ -38,19 +64,21 @@ import Testing
     }
 
     @Test func dottedNamesLookInsideAndALeadingDotLooksOnlyAtTheCurrentObject() throws {
-        let context: TemplateContext = ["b": "root", "m": ["n": ["c": "deep"]] as TemplateContext]
+        let context: TemplateContext = ["b": "root", "m": ["n": ["c": "deep"] as TemplateContext] as TemplateContext]
         #expect(try render("{{m.n.c}}|{{#m}}{{.b}}|{{b}}|{{n.c}}{{/m}}|{{m.b}}", context) == "deep||root|deep|")
     }
 
     @Test func listsFlagsAndNumbers() throws {
         let context: TemplateContext = [
-            "l": ["x", "", "<y>"], "maps": [["t": "1"], ["t": "2"]], "empty": [String](), "zero": 0, "no": false, "yes": true,
+            "l": ["x", "", "<y>"], "maps": [["t": "1"], ["t": "2"]] as [TemplateContext], "empty": [String](), "zero": 0, "no": false,
+            "yes": true,
         ]
         let text =
             "{{#l}}[{{.}}]{{/l}}|{{#maps}}{{t}}{{/maps}}|{{^empty}}none{{/empty}}|{{#zero}}<{{.}}>{{/zero}}|{{^no}}n{{/no}}{{#yes}}y{{/yes}}|{{yes}}"
         #expect(try render(text, context) == "[x][][&lt;y&gt;]|12|none|<0>|ny|true")
         #expect(
-            try render("{{maps}}|{{l}}|{{m}}", ["maps": [["t": "1"]], "l": ["x"], "m": ["a": "b"]]) == "||", "lists and maps write nothing")
+            try render("{{maps}}|{{l}}|{{m}}", ["maps": [["t": "1"]] as [TemplateContext], "l": ["x"], "m": ["a": "b"] as TemplateContext])
+                == "||", "lists and maps write nothing")
     }
 
     @Test func lazyMapsShowAsTheirMapsWouldAndAreMadeOnlyWhenShown() throws {

@@ -48,7 +48,7 @@ import Testing
         var texts = TemplateSetTests.minimal
         texts["role"] = "{{#optional}}{{optional}}{{/optional}}{{#roles}}{{title}}{{/roles}}\n{{missing}} {{{raw}}} {{! note }}"
         let set = try TemplateSet(templates: texts)
-        _ = set.render("role", ["roles": [["title": ""]], "raw": "", "optional_not_here": 1])
+        _ = set.render("role", ["roles": [["title": ""]] as [TemplateContext], "raw": "", "optional_not_here": 1])
         #expect(
             set.unknownNameWarnings().map(\.description) == [
                 "Templates/role.mustache:2:1: warning: 'missing' is not provided to this template, so it renders as nothing"

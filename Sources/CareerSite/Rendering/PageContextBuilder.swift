@@ -118,7 +118,7 @@ struct PageContextBuilder {
             context["handout_href"] = href(HandoutRenderer.path(kind, id: Self.htmlStem(name) ?? String(name)))
         }
         let shared = common(section: section)
-        let content = templates.renderData(template, context.merging(shared) { current, _ in current })
+        let content = templates.renderData(template, context.adding(shared))
         if handout {
             return HandoutRenderer.wrap(content, title: title, description: description, common: commonContext(), templates: templates)
         }
@@ -131,7 +131,7 @@ struct PageContextBuilder {
         layout["content"] = RenderedHTML(content)
         layout["kind"] = template
         if changes != nil, let entry = entryRef, changedEntries.contains(entry) {
-            layout["changed"] = ["href": href(SiteURLs.changes) + "#" + SiteURLs.anchor(entry.kind, entry.id)]
+            layout["changed"] = ["href": href(SiteURLs.changes) + "#" + SiteURLs.anchor(entry.kind, entry.id)] as Context
         }
         if let base = framework.info.baseURL { layout["canonical"] = base + (path == SiteURLs.home ? "" : path) }
         return templates.renderData("layout", layout, capacity: content.count + 16_384)
@@ -249,7 +249,7 @@ struct PageContextBuilder {
             "counts": [
                 "stages": framework.stages.count, "capabilities": framework.capabilities.count,
                 "roles": framework.roles.count, "routes": framework.routes.count, "domains": framework.domains.count,
-            ],
+            ] as Context,
         ]
         return page("home", title: framework.info.title, description: nil, breadcrumbs: [], section: "home", context)
     }
@@ -441,7 +441,7 @@ struct PageContextBuilder {
         return page(
             "index", title: "Settings", description: intro,
             breadcrumbs: [homeCrumb, link("Roles", SiteURLs.index(of: .role))], section: "roles",
-            ["intro": intro, "groups": [["items": items]]])
+            ["intro": intro, "groups": [["items": items] as Context]])
     }
 
     func setting(_ setting: Setting) -> Data {
@@ -512,12 +512,13 @@ struct PageContextBuilder {
                 return item
             }
             extra["professions_href"] = href(SiteURLs.index(of: .profession))
-            extra["filter"] = [
-                "professions": framework.professions.map { ["value": $0.id.rawValue, "title": $0.title] },
-                "settings": framework.settings.map { ["value": $0.slug, "title": $0.title] },
-                "stages": framework.stages.map { ["value": $0.id.rawValue, "title": $0.title] },
-                "script": href("assets/filter.js"),
-            ]
+            extra["filter"] =
+                [
+                    "professions": framework.professions.map { ["value": $0.id.rawValue, "title": $0.title] as Context },
+                    "settings": framework.settings.map { ["value": $0.slug, "title": $0.title] as Context },
+                    "stages": framework.stages.map { ["value": $0.id.rawValue, "title": $0.title] as Context },
+                    "script": href("assets/filter.js"),
+                ] as Context
             groups = framework.stages.compactMap { stage in
                 let roles = framework.roles(at: stage.id)
                 guard !roles.isEmpty else { return nil }
@@ -562,7 +563,7 @@ struct PageContextBuilder {
         let section = kind == .domain ? "capabilities" : kind.folder
         return page(
             "index", title: title, description: intro, breadcrumbs: [homeCrumb], section: section,
-            extra.merging(["intro": intro, "groups": groups]) { current, _ in current })
+            extra.adding(["intro": intro, "groups": groups]))
     }
 }
 

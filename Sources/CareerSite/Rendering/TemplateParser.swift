@@ -16,10 +16,13 @@ indirect enum TemplateNode: Sendable, Equatable {
 struct TemplateName: Sendable, Equatable {
     let anchored: Bool
     let parts: [String]
+    /// `TemplateMap.hash` of each part, worked out once here rather than at every lookup.
+    let hashes: [Int]
 
     init(_ text: String) {
         anchored = text.first == "."
         parts = text.split(separator: ".").map(String.init)
+        hashes = parts.map(TemplateMap.hash)
     }
 }
 

@@ -23,7 +23,7 @@ enum TemplateValue {
 }
 
 /// A template's context: names to values of the kinds `TemplateData` lists.
-typealias TemplateContext = [String: any TemplateData]
+typealias TemplateContext = TemplateMap
 
 /// A value a template context can hold: text, markup, flags, whole numbers, maps, lists, and the renderer's own
 /// kinds (`LazyMaps`, `DeferredRender`). Each type says how a template sees it, so a lookup costs one protocol call.
@@ -69,7 +69,7 @@ extension DeferredRender: TemplateData {
     var templateValue: TemplateValue? { .deferred(self) }
 }
 
-extension Dictionary: TemplateData where Key == String, Value == any TemplateData {
+extension TemplateMap: TemplateData {
     var templateValue: TemplateValue? { .map(self) }
     static func templateList(_ items: [Self]) -> TemplateValue { .maps(items) }
 }
@@ -205,27 +205,27 @@ struct TemplateRenderer {
     }
 
     private func lookup(_ name: TemplateName) -> TemplateValue? {
-        guard let first = name.parts.first else { return stack.last }
+        guard let first = name.parts.first, let firstHash = name.hashes.first else { return stack.last }
         var value: TemplateValue?
         if name.anchored {
-            value = stack.last.flatMap { Self.child(first, of: $0) }
+            value = stack.last.flatMap { Self.child(first, hash: firstHash, of: $0) }
         } else {
             for frame in stack.reversed() {
-                if let found = Self.child(first, of: frame) {
+                if let found = Self.child(first, hash: firstHash, of: frame) {
                     value = found
                     break
                 }
             }
         }
-        for part in name.parts.dropFirst() {
+        for (part, hash) in zip(name.parts, name.hashes).dropFirst() {
             guard let current = value else { return nil }
-            value = Self.child(part, of: current)
+            value = Self.child(part, hash: hash, of: current)
         }
         return value
     }
 
-    private static func child(_ key: String, of frame: TemplateValue) -> TemplateValue? {
-        guard case .map(let map) = frame, let value = map[key] else { return nil }
+    private static func child(_ key: String, hash: Int, of frame: TemplateValue) -> TemplateValue? {
+        guard case .map(let map) = frame, let value = map.value(for: key, hash: hash) else { return nil }
         return value.templateValue
     }
 

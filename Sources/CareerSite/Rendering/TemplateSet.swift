@@ -243,9 +243,15 @@ final class KeyRecorder: @unchecked Sendable {
     private let lock = NSLock()
     private var keys: [String: Set<String>] = [:]
 
-    func add(_ found: TemplateContext.Keys, for template: String) {
+    /// The names last added for each template: pages of a kind mostly have the same names, which are then not
+    /// added to the set again.
+    private var last: [String: [String]] = [:]
+
+    func add(_ found: [String], for template: String) {
         lock.lock()
         defer { lock.unlock() }
+        guard last[template] != found else { return }
+        last[template] = found
         keys[template, default: []].formUnion(found)
     }
 
