@@ -66,19 +66,27 @@ import Testing
     }
 
     /// A build draws each map once and reuses it (a route's page and its handout show the same one); what the
-    /// cache gives is what the map itself draws, for each map, however many times it is asked.
-    @Test func theCacheGivesEachMapItsOwnDrawing() {
-        var other = tiny
-        other.nodes[0].href = "../roles/elsewhere.html"
+    /// cache gives is what the map itself draws, for each route and profession and each depth of page, however
+    /// many times it is asked.
+    @Test func theCacheGivesEachMapItsOwnDrawing() throws {
+        let framework = try framework()
         let cache = RouteMapCache()
+        let route = try #require(framework.route(RouteID("nursing")))
+        let nursing = ProfessionID("nursing")
         for _ in 0..<2 {
-            for map in [tiny, other] {
-                #expect(cache.drawing(map) == RouteMap.Drawing(svg: map.svg(), isWide: map.isWide))
-                #expect(cache.textAlternative(map) == map.textAlternative())
+            for page in ["index.html", "routes/nursing.html", "handouts/route-nursing.html", "a/b/c.html"] {
+                let map = RouteMap.route(route, in: framework, from: page)
+                #expect(cache.route(route, in: framework, from: page) == RouteMap.Drawing(svg: map.svg(), isWide: map.isWide))
+                let profession = try #require(RouteMap.profession(nursing, in: framework, from: page))
+                #expect(
+                    cache.profession(nursing, in: framework, from: page)
+                        == RouteMapCache.Shown(
+                            drawing: RouteMap.Drawing(svg: profession.svg(), isWide: profession.isWide), text: profession.textAlternative())
+                )
             }
         }
-        #expect(cache.drawing(tiny) != cache.drawing(other))
-        #expect(cache.drawing(tiny).svg == Self.tinyGolden)
+        #expect(cache.route(route, in: framework, from: "index.html") != cache.route(route, in: framework, from: "routes/nursing.html"))
+        #expect(cache.profession(ProfessionID("no-such"), in: framework, from: "index.html") == nil)
     }
 
     @Test func textIsEscapedEverywhere() {

@@ -329,11 +329,10 @@ struct PageContextBuilder {
             "routes": framework.routes(for: profession.id).map(routeItem),
         ]
         if let regulator = profession.regulator { context["regulator"] = regulator }
-        if let map = RouteMap.profession(profession.id, in: framework, from: path) {
-            let drawing = framework.mapCache.drawing(map)
-            context["map"] = RawHTML(drawing.svg)
-            context["map_wide"] = drawing.isWide
-            context["map_text"] = RawHTML(framework.mapCache.textAlternative(map))
+        if let map = framework.mapCache.profession(profession.id, in: framework, from: path) {
+            context["map"] = RawHTML(map.drawing.svg)
+            context["map_wide"] = map.drawing.isWide
+            context["map_text"] = RawHTML(map.text)
         }
         return page(
             "profession", title: profession.title, description: profession.summary,
@@ -375,7 +374,7 @@ struct PageContextBuilder {
             return item
         }
         var context: Context = ["summary": route.summary, "body": html(route.body), "steps": steps]
-        let drawing = framework.mapCache.drawing(RouteMap.route(route, in: framework, from: path))
+        let drawing = framework.mapCache.route(route, in: framework, from: path)
         context["map"] = RawHTML(drawing.svg)
         context["map_wide"] = drawing.isWide
         if let id = route.profession, let profession = framework.profession(id) {

@@ -605,13 +605,35 @@ struct RouteMap: Sendable, Hashable {
 
 /// Each map's drawing and text, made once per build. A route's page and its handout show the same map (both are
 /// one folder deep, so even the links match), as do a profession's; drawing it, with its layout, was 11 % of the
-/// instructions of a 1,000-role build. A map is a value, so equal maps have equal drawings, and any thread may
-/// make one: the first to finish is kept.
+/// instructions of a 1,000-role build. A map is a function of its route or profession and of how deep the page is
+/// (its links start with the page's root prefix), so that is the key: keyed by the map itself, each lookup
+/// hashed the whole map, about 2 % of a 2,000-role build. Any thread may make a map: the first to finish is kept.
 final class RouteMapCache: Sendable {
-    private let drawings = Memo<RouteMap, RouteMap.Drawing>()
-    private let texts = Memo<RouteMap, String>()
+    private struct Key: Hashable {
+        let entry: EntryRef
+        let root: String
+    }
 
-    func drawing(_ map: RouteMap) -> RouteMap.Drawing { drawings.value(for: map) { map.drawing() } }
+    /// A profession's map as its page shows it.
+    struct Shown: Equatable {
+        let drawing: RouteMap.Drawing
+        let text: String
+    }
 
-    func textAlternative(_ map: RouteMap) -> String { texts.value(for: map) { map.textAlternative() } }
+    private let routes = Memo<Key, RouteMap.Drawing>()
+    private let professions = Memo<Key, Shown?>()
+
+    /// `RouteMap.route(route, in: framework, from: page).drawing()`.
+    func route(_ route: Route, in framework: Framework, from page: String) -> RouteMap.Drawing {
+        routes.value(for: Key(entry: EntryRef(.route, route.id.rawValue), root: SiteURLs.rootPrefix(from: page))) {
+            RouteMap.route(route, in: framework, from: page).drawing()
+        }
+    }
+
+    /// The drawing and text alternative of `RouteMap.profession(id, in: framework, from: page)`, if it has a map.
+    func profession(_ id: ProfessionID, in framework: Framework, from page: String) -> Shown? {
+        professions.value(for: Key(entry: EntryRef(.profession, id.rawValue), root: SiteURLs.rootPrefix(from: page))) {
+            RouteMap.profession(id, in: framework, from: page).map { Shown(drawing: $0.drawing(), text: $0.textAlternative()) }
+        }
+    }
 }
