@@ -146,14 +146,7 @@ public enum WordDiff {
         // so the search stops there (a diff past `defaultMaximumEdits` keeps only the common prefix and suffix).
         let a = a.codes
         let b = b.codes
-        var prefix = 0
-        while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
-        var suffix = 0
-        while suffix < a.count - prefix, suffix < b.count - prefix, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] {
-            suffix += 1
-        }
-        let oldMiddle = Array(a[prefix..<(a.count - suffix)])
-        let newMiddle = Array(b[prefix..<(b.count - suffix)])
+        let (prefix, suffix, oldMiddle, newMiddle) = commonEnds(a, b)
         var common = prefix + suffix
         if let edits = editDistance(oldMiddle, newMiddle, maximumEdits: min(defaultMaximumEdits, max(total - 2 * needed, 0))) {
             common += (oldMiddle.count + newMiddle.count - edits) / 2
@@ -227,17 +220,21 @@ public enum WordDiff {
         return (a.map(code), b.map(code))
     }
 
-    /// An edit script from `a` to `b`: the common prefix and suffix, and between them a shortest edit script, or
-    /// everything deleted then everything inserted when that would take more than `maximumEdits` steps.
-    static func steps(_ a: [Int], _ b: [Int], maximumEdits: Int) -> [Step] {
+    /// How many items `a` and `b` share at their start and (after that) at their end, and what lies between.
+    private static func commonEnds(_ a: [Int], _ b: [Int]) -> (prefix: Int, suffix: Int, oldMiddle: [Int], newMiddle: [Int]) {
         var prefix = 0
         while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
         var suffix = 0
         while suffix < a.count - prefix, suffix < b.count - prefix, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] {
             suffix += 1
         }
-        let oldMiddle = Array(a[prefix..<(a.count - suffix)])
-        let newMiddle = Array(b[prefix..<(b.count - suffix)])
+        return (prefix, suffix, Array(a[prefix..<(a.count - suffix)]), Array(b[prefix..<(b.count - suffix)]))
+    }
+
+    /// An edit script from `a` to `b`: the common prefix and suffix, and between them a shortest edit script, or
+    /// everything deleted then everything inserted when that would take more than `maximumEdits` steps.
+    static func steps(_ a: [Int], _ b: [Int], maximumEdits: Int) -> [Step] {
+        let (prefix, suffix, oldMiddle, newMiddle) = commonEnds(a, b)
         var result = [Step](repeating: .equal, count: prefix)
         if let script = editScript(oldMiddle, newMiddle, maximumEdits: max(maximumEdits, 0)) {
             result += script
@@ -254,6 +251,14 @@ public enum WordDiff {
     /// The length of a shortest edit script from `a` to `b` (deletions plus insertions), or nil when that is more
     /// than `maximumEdits`: the forward search of `editScript`, without the trace it keeps to write the script.
     static func editDistance(_ a: [Int], _ b: [Int], maximumEdits: Int) -> Int? {
+        var trace: [[Int]]?
+        return search(a, b, maximumEdits: maximumEdits, trace: &trace)
+    }
+
+    /// The classic greedy search for the fewest edits from `a` to `b`, keeping for each edit count `d` only the
+    /// furthest-reaching x on diagonals `-d-1 ... d+1`; nil past `maximumEdits`. With a `trace`, it adds each
+    /// round's frontier to it (so the trace holds O(D²) numbers).
+    private static func search(_ a: [Int], _ b: [Int], maximumEdits: Int, trace: inout [[Int]]?) -> Int? {
         let n = a.count
         let m = b.count
         if n == 0 { return m <= maximumEdits ? m : nil }
@@ -262,6 +267,8 @@ public enum WordDiff {
         let offset = limit + 1
         var frontier = [Int](repeating: 0, count: 2 * limit + 3)
         for d in 0...limit {
+            // The frontier before this round, on diagonals -d-1 ... d+1.
+            trace?.append(Array(frontier[(offset - d - 1)...(offset + d + 1)]))
             for k in stride(from: -d, through: d, by: 2) {
                 var x: Int
                 if k == -d || (k != d && frontier[offset + k - 1] < frontier[offset + k + 1]) {
@@ -281,43 +288,15 @@ public enum WordDiff {
         return nil
     }
 
-    /// A shortest edit script from `a` to `b`, or `nil` when it needs more than `maximumEdits` steps.
-    ///
-    /// The classic greedy algorithm, keeping for each edit count `d` only the furthest-reaching x on diagonals
-    /// `-d-1 ... d+1` (so the trace holds O(D²) numbers), then walking back through the trace.
+    /// A shortest edit script from `a` to `b`, or `nil` when it needs more than `maximumEdits` steps: the
+    /// forward search (`search`), then a walk back through its trace.
     static func editScript(_ a: [Int], _ b: [Int], maximumEdits: Int) -> [Step]? {
         let n = a.count
         let m = b.count
         if n == 0 { return m <= maximumEdits ? Array(repeating: .inserted, count: m) : nil }
         if m == 0 { return n <= maximumEdits ? Array(repeating: .deleted, count: n) : nil }
-        let limit = min(n + m, maximumEdits)
-        let offset = limit + 1
-        var frontier = [Int](repeating: 0, count: 2 * limit + 3)
-        var trace: [[Int]] = []
-        var found: Int?
-        search: for d in 0...limit {
-            // The frontier before this round, on diagonals -d-1 ... d+1.
-            trace.append(Array(frontier[(offset - d - 1)...(offset + d + 1)]))
-            for k in stride(from: -d, through: d, by: 2) {
-                var x: Int
-                if k == -d || (k != d && frontier[offset + k - 1] < frontier[offset + k + 1]) {
-                    x = frontier[offset + k + 1]
-                } else {
-                    x = frontier[offset + k - 1] + 1
-                }
-                var y = x - k
-                while x < n, y < m, a[x] == b[y] {
-                    x += 1
-                    y += 1
-                }
-                frontier[offset + k] = x
-                if x >= n, y >= m {
-                    found = d
-                    break search
-                }
-            }
-        }
-        guard let edits = found else { return nil }
+        var kept: [[Int]]? = []
+        guard let edits = search(a, b, maximumEdits: maximumEdits, trace: &kept), let trace = kept else { return nil }
 
         var steps: [Step] = []
         steps.reserveCapacity(n + m)
