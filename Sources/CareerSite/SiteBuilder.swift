@@ -84,6 +84,7 @@ public enum SiteBuilder {
     /// folder still holds what it wrote, it returns at once, writing nothing but perhaps the record's stamps
     /// (`reusedPreviousBuild`).
     public static func build(_ options: BuildOptions) -> BuildReport {
+        var clock = PhaseClock()
         let writer = SiteWriter(output: options.output, displayOutput: options.outputName)
         // Files whose stamps are as the last build recorded them are not read again (see `FileStamp`).
         let now = options.clock()
@@ -114,7 +115,7 @@ public enum SiteBuilder {
         let outputProblems = writer.checkUsable(
             inputs: [(options.content, "the content folder"), (options.templates, "the templates folder")],
             project: options.projectRoot)
-        var clock = PhaseClock()
+        clock.lap("list and fingerprint the inputs")
         let ledger = fingerprint.map(InputLedger.init)
         let (framework, templates, diagnostics) = load(options, ledger: ledger)
         clock.lap("load")
@@ -202,6 +203,7 @@ public enum SiteBuilder {
                         fingerprint: settled ? fingerprint.value : "changed during the build", files: sizes,
                         warnings: reported.map(\.description),
                         handouts: Dictionary(handouts.map { ($0.0, $0.1) }) { first, _ in first }, inputs: fingerprint.inputs))
+                clock.lap("record the build")
             }
             return BuildReport(diagnostics: reported, pages: made.count + framework.assets.count, write: summary, handouts: handouts)
         } catch {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CareerSite
@@ -30,11 +31,44 @@ import Testing
         let added = map.adding(["c": false, "d": "new", "a": "other"])
         #expect(added.keys == ["b", "a", "c", "d"])
         #expect(added["c"] as? Bool == true && added["a"] as? String == "4" && added["d"] as? String == "new")
-        #expect(map.value(for: "a", hash: TemplateMap.hash("a")) as? String == "4")
-        #expect(map.value(for: "a", hash: TemplateMap.hash("b")) == nil)
-        #expect(map.value(for: "z", hash: TemplateMap.hash("a")) == nil, "the same hash is not the same name")
+        guard case .text("4") = map.shown(for: "a", hash: TemplateMap.hash("a")) else {
+            Issue.record("a lookup by name and hash finds the name")
+            return
+        }
+        #expect(map.shown(for: "a", hash: TemplateMap.hash("b")) == nil)
+        #expect(map.shown(for: "z", hash: TemplateMap.hash("a")) == nil, "the same hash is not the same name")
+        // What a template sees follows the value when it is replaced: empty text counts as absent.
+        map["a"] = ""
+        #expect(map.shown(for: "a", hash: TemplateMap.hash("a")) == nil && map["a"] as? String == "")
+        map["a"] = 7
+        guard case .int(7) = map.shown(for: "a", hash: TemplateMap.hash("a")) else {
+            Issue.record("a replaced value is what a template sees")
+            return
+        }
         #expect(TemplateMap.hash("") == Int(truncatingIfNeeded: 0xcbf2_9ce4_8422_2325 as UInt64))
         #expect(TemplateMap.hash("a") != TemplateMap.hash("b") && TemplateMap.hash("ab") != TemplateMap.hash("ba"))
+    }
+
+    /// Templates are laid out flat for rendering: a section's children follow it up to its `end`, text is a range
+    /// of one buffer, and a partial names its template by index (-1 for a template that does not exist).
+    @Test func templatesAreLaidOutFlatForRendering() throws {
+        let program = TemplateProgram(library: [
+            "main": try TemplateParser.parse("a{{#s}}b{{x.y}}{{/s}}{{^t}}c{{/t}}{{> p}}{{> missing}}"),
+            "p": try TemplateParser.parse("{{.}}d"),
+        ])
+        let kinds = program.operations.map(\.kind)
+        #expect(kinds == [.text, .section, .text, .variable, .invertedSection, .text, .partial, .partial, .variable, .text])
+        #expect(program.template(named: "main") == 0..<8 && program.template(named: "p") == 8..<10)
+        #expect(program.template(named: "q") == nil)
+        #expect(program.operations[1].second == 4 && program.operations[4].second == 6, "sections end after their children")
+        #expect(program.operations[6].first == 1 && program.operations[7].first == -1)
+        #expect(String(decoding: program.text, as: UTF8.self) == "abcd")
+        let names = program.names.map { program.nameParts[$0.parts].map(\.key) }
+        #expect(names == [["s"], ["x", "y"], ["t"], []])
+        #expect(program.nameParts.map(\.hash) == ["s", "x", "y", "t"].map(TemplateMap.hash))
+        #expect(program.names.map(\.anchored) == [false, false, false, true])
+        let context: TemplateContext = ["s": ["x": ["y": "<y>"] as TemplateContext] as TemplateContext, "t": false]
+        #expect(TemplateRenderer.renderData("main", program: program, context: context) == Data("ab&lt;y&gt;cd".utf8))
     }
 
     @Test func aSectionOrCommentTagAloneOnItsLineLeavesNoTrace() throws {

@@ -10,7 +10,18 @@ struct TemplateMap: ExpressibleByDictionaryLiteral {
     private struct Entry {
         let hash: Int
         let key: String
-        var value: any TemplateData
+        var value: any TemplateData {
+            didSet { shown = value.templateValue }
+        }
+        /// How a template sees `value`, worked out once when it is set rather than at each lookup.
+        private(set) var shown: TemplateValue?
+
+        init(hash: Int, key: String, value: any TemplateData) {
+            self.hash = hash
+            self.key = key
+            self.value = value
+            shown = value.templateValue
+        }
     }
 
     private var entries: [Entry] = []
@@ -43,13 +54,17 @@ struct TemplateMap: ExpressibleByDictionaryLiteral {
         }
     }
 
-    /// The value of `key`, whose `hash(_:)` is `hash`.
-    func value(for key: String, hash: Int) -> (any TemplateData)? {
-        index(of: key, hash: hash).map { entries[$0].value }
+    /// How a template sees the value of `key` (`TemplateData.templateValue`), whose `hash(_:)` is `hash`; nil when
+    /// there is no such name or its value counts as absent.
+    func shown(for key: String, hash: Int) -> TemplateValue? {
+        entries.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices where buffer[index].hash == hash && buffer[index].key == key { return buffer[index].shown }
+            return nil
+        }
     }
 
     subscript(key: String) -> (any TemplateData)? {
-        get { value(for: key, hash: Self.hash(key)) }
+        get { index(of: key, hash: Self.hash(key)).map { entries[$0].value } }
         set {
             let hash = Self.hash(key)
             switch (index(of: key, hash: hash), newValue) {

@@ -92,7 +92,12 @@ extension Array: TemplateData where Element: TemplateData {
 /// (text, a tag or a whole section) or a later line inside one piece. So when one repeat of a section ends a line,
 /// the next repeat's first line is not indented, where the Mustache specification indents every line.
 struct TemplateRenderer {
-    let library: [String: [TemplateNode]]
+    private let program: TemplateProgram
+    /// `program`'s arrays, read through pointers while a render is under way (see `TemplateProgram`).
+    private let operations: UnsafeBufferPointer<TemplateProgram.Operation>
+    private let text: UnsafeBufferPointer<UInt8>
+    private let names: UnsafeBufferPointer<TemplateProgram.Name>
+    private let nameParts: UnsafeBufferPointer<TemplateProgram.NamePart>
     private let output: ByteSink
     private var stack: [TemplateValue] = []
     /// Takes finished bytes out of the output while rendering goes on (see `renderData(…, drain:)`).
@@ -102,11 +107,6 @@ struct TemplateRenderer {
     /// Renders under way that indent their lines; they hold positions in the output, so nothing is drained then.
     private var indentedFrames = 0
 
-    private init(library: [String: [TemplateNode]], capacity: Int) {
-        self.library = library
-        output = ByteSink(capacity: capacity)
-    }
-
     /// The named template filled with `context`, as UTF-8 bytes; empty when there is no such template.
     /// `capacity`: room for the output to start with, when the caller knows it is large.
     /// `drain`: called now and then during rendering with the output so far, from which it may remove bytes from the
@@ -114,15 +114,32 @@ struct TemplateRenderer {
     /// only between whole pieces of the template (never inside a tag's output) and never while a partial's lines are
     /// being indented, so what it removes is final.
     static func renderData(
+        _ name: String, program: TemplateProgram, context: TemplateContext, capacity: Int = 16_384,
+        drain: ((ByteSink) -> Void)? = nil
+    ) -> Data {
+        guard let range = program.template(named: name) else { return Data() }
+        let output = ByteSink(capacity: capacity)
+        program.operations.withUnsafeBufferPointer { operations in
+            program.text.withUnsafeBufferPointer { text in
+                program.names.withUnsafeBufferPointer { names in
+                    program.nameParts.withUnsafeBufferPointer { nameParts in
+                        var renderer = TemplateRenderer(
+                            program: program, operations: operations, text: text, names: names, nameParts: nameParts,
+                            output: output, stack: [.map(context)], drain: drain)
+                        renderer.render(range, indentation: [])
+                    }
+                }
+            }
+        }
+        return output.takeData()
+    }
+
+    /// The same from parsed templates (compiled for this one render).
+    static func renderData(
         _ name: String, library: [String: [TemplateNode]], context: TemplateContext, capacity: Int = 16_384,
         drain: ((ByteSink) -> Void)? = nil
     ) -> Data {
-        guard let nodes = library[name] else { return Data() }
-        var renderer = TemplateRenderer(library: library, capacity: capacity)
-        renderer.stack = [.map(context)]
-        renderer.drain = drain
-        renderer.render(nodes, indentation: [])
-        return renderer.output.takeData()
+        renderData(name, program: TemplateProgram(library: library), context: context, capacity: capacity, drain: drain)
     }
 
     /// The same as a `String`.
@@ -130,10 +147,19 @@ struct TemplateRenderer {
         String(decoding: renderData(name, library: library, context: context), as: UTF8.self)
     }
 
-    private mutating func render(_ nodes: [TemplateNode], indentation: [UInt8]) {
+    /// The operation after `index`'s and its children.
+    private func next(after index: Int) -> Int {
+        let operation = operations[index]
+        return operation.kind == .section || operation.kind == .invertedSection ? operation.second : index + 1
+    }
+
+    /// Renders the sibling operations in `range` (a template's, or a section's children).
+    private mutating func render(_ range: Range<Int>, indentation: [UInt8]) {
+        var index = range.lowerBound
         if indentation.isEmpty {
-            for node in nodes {
-                render(node, indentation: indentation)
+            while index < range.upperBound {
+                render(at: index, indentation: indentation)
+                index = next(after: index)
                 if let drain, indentedFrames == 0, output.count >= Self.drainThreshold { drain(output) }
             }
             return
@@ -143,36 +169,36 @@ struct TemplateRenderer {
         // Indentation goes before any non-empty output that starts a line of this template's own output (a line
         // ends at "\n" as a Swift Character, so not at "\r\n").
         let start = output.count
-        for node in nodes {
+        while index < range.upperBound {
             let before = output.count
             let startsLine =
                 before > start && output[before - 1] == UInt8(ascii: "\n")
                 && !(before - 2 >= start && output[before - 2] == UInt8(ascii: "\r"))
-            render(node, indentation: indentation)
+            render(at: index, indentation: indentation)
             if startsLine, output.count > before { output.insert(indentation, at: before) }
+            index = next(after: index)
         }
     }
 
-    private mutating func render(_ node: TemplateNode, indentation: [UInt8]) {
-        switch node {
-        case .text(let text):
-            append(text)
-        case .variable(let name):
-            if let value = lookup(name) { write(value) }
-        case .section(let name, let children, let inverted):
-            let value = lookup(name)
-            if inverted {
-                renderInverted(value, children, indentation: indentation)
-            } else {
-                renderSection(value, children, indentation: indentation)
-            }
-        case .partial(let name, let own):
-            guard let nodes = library[name] else { return }
-            render(nodes, indentation: own.map { indentation + Array($0.utf8) } ?? indentation)
+    private mutating func render(at index: Int, indentation: [UInt8]) {
+        let operation = operations[index]
+        switch operation.kind {
+        case .text:
+            output.append(UnsafeBufferPointer(rebasing: text[operation.first..<operation.second]))
+        case .variable:
+            if let value = lookup(operation.first) { write(value) }
+        case .section:
+            renderSection(lookup(operation.first), index + 1..<operation.second, indentation: indentation)
+        case .invertedSection:
+            renderInverted(lookup(operation.first), index + 1..<operation.second, indentation: indentation)
+        case .partial:
+            guard operation.first >= 0 else { return }
+            let own = operation.second >= 0 ? indentation + program.indentations[operation.second] : indentation
+            render(program.templates[operation.first], indentation: own)
         }
     }
 
-    private mutating func renderSection(_ value: TemplateValue?, _ children: [TemplateNode], indentation: [UInt8]) {
+    private mutating func renderSection(_ value: TemplateValue?, _ children: Range<Int>, indentation: [UInt8]) {
         switch value {
         case nil: return
         case .bool(let flag): if flag { render(children, indentation: indentation) }
@@ -187,7 +213,7 @@ struct TemplateRenderer {
         }
     }
 
-    private mutating func renderInverted(_ value: TemplateValue?, _ children: [TemplateNode], indentation: [UInt8]) {
+    private mutating func renderInverted(_ value: TemplateValue?, _ children: Range<Int>, indentation: [UInt8]) {
         switch value {
         case nil: render(children, indentation: indentation)
         case .bool(let flag): if !flag { render(children, indentation: indentation) }
@@ -198,35 +224,38 @@ struct TemplateRenderer {
         }
     }
 
-    private mutating func renderPushing(_ value: TemplateValue, _ children: [TemplateNode], indentation: [UInt8]) {
+    private mutating func renderPushing(_ value: TemplateValue, _ children: Range<Int>, indentation: [UInt8]) {
         stack.append(value)
         render(children, indentation: indentation)
         stack.removeLast()
     }
 
-    private func lookup(_ name: TemplateName) -> TemplateValue? {
-        guard let first = name.parts.first, let firstHash = name.hashes.first else { return stack.last }
+    /// The value of the name `nameIndex` of the program.
+    private func lookup(_ nameIndex: Int) -> TemplateValue? {
+        let name = names[nameIndex]
+        guard !name.parts.isEmpty else { return stack.last }
+        let first = name.parts.lowerBound
         var value: TemplateValue?
         if name.anchored {
-            value = stack.last.flatMap { Self.child(first, hash: firstHash, of: $0) }
+            value = stack.last.flatMap { Self.child(nameParts[first], of: $0) }
         } else {
             for frame in stack.reversed() {
-                if let found = Self.child(first, hash: firstHash, of: frame) {
+                if let found = Self.child(nameParts[first], of: frame) {
                     value = found
                     break
                 }
             }
         }
-        for (part, hash) in zip(name.parts, name.hashes).dropFirst() {
+        for part in name.parts.dropFirst() {
             guard let current = value else { return nil }
-            value = Self.child(part, hash: hash, of: current)
+            value = Self.child(nameParts[part], of: current)
         }
         return value
     }
 
-    private static func child(_ key: String, hash: Int, of frame: TemplateValue) -> TemplateValue? {
-        guard case .map(let map) = frame, let value = map.value(for: key, hash: hash) else { return nil }
-        return value.templateValue
+    private static func child(_ part: TemplateProgram.NamePart, of frame: TemplateValue) -> TemplateValue? {
+        guard case .map(let map) = frame else { return nil }
+        return map.shown(for: part.key, hash: part.hash)
     }
 
     private mutating func write(_ value: TemplateValue) {
@@ -237,10 +266,10 @@ struct TemplateRenderer {
         case .bool(let flag): append(flag ? "true" : "false")
         case .map, .maps, .lazyMaps, .list: return
         case .deferred(let deferred):
-            guard let nodes = library[deferred.name] else { return }
+            guard let range = program.template(named: deferred.name) else { return }
             let outer = stack
             stack = [.map(deferred.context)]
-            render(nodes, indentation: [])
+            render(range, indentation: [])
             stack = outer
         case .int(let number): append(String(number))
         }

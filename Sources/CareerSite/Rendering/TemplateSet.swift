@@ -13,6 +13,8 @@ public struct TemplateSet: Sendable {
 
     /// The parsed templates, partials under their own names (`partials/x.mustache` is `x`).
     let library: [String: [TemplateNode]]
+    /// `library` laid out for rendering.
+    let program: TemplateProgram
     /// Files under `Templates/assets/`, keyed by path below it.
     let assets: [String: Data]
 
@@ -48,6 +50,7 @@ public struct TemplateSet: Sendable {
         }
         if !problems.isEmpty { throw DiagnosticsError(problems) }
         self.library = library
+        self.program = TemplateProgram(library: library)
         self.assets = assets
         self.references = references
         self.displayRoot = displayRoot
@@ -150,7 +153,7 @@ public struct TemplateSet: Sendable {
     func renderData(_ name: String, _ context: TemplateContext, capacity: Int = 16_384, drain: ((ByteSink) -> Void)? = nil) -> Data {
         // Only names outside sections are checked, and there only the top-level keys are in scope.
         seenKeys.add(context.keys, for: name)
-        return TemplateRenderer.renderData(name, library: library, context: context, capacity: capacity, drain: drain)
+        return TemplateRenderer.renderData(name, program: program, context: context, capacity: capacity, drain: drain)
     }
 
     /// `name` filled with `context`, to be rendered where a template writes it (see `DeferredRender`).
