@@ -52,11 +52,17 @@ public struct Framework: Sendable {
         let domains = domains.sorted { ($0.order, $0.id) < ($1.order, $1.id) }
         let stageOrder = Dictionary(uniqueKeysWithValues: stages.enumerated().map { ($1.id, $0) })
         let domainOrder = Dictionary(uniqueKeysWithValues: domains.enumerated().map { ($1.id, $0) })
-        let capabilities = capabilities.sorted {
-            (domainOrder[$0.domain] ?? 0, $0.code ?? "~", $0.title, $0.id) < (domainOrder[$1.domain] ?? 0, $1.code ?? "~", $1.title, $1.id)
+        // Each entry's sort key is worked out once, not at each comparison (two dictionary lookups each), and the
+        // entries, large structures, are moved once rather than at every step of the sort.
+        let capabilities = Self.sorted(capabilities) {
+            (domainOrder[$0.domain] ?? 0, $0.code ?? "~", $0.title, $0.id)
+        } by: {
+            $0 < $1
         }
-        let roles = roles.sorted {
-            (stageOrder[$0.stage] ?? 0, $0.title, $0.id) < (stageOrder[$1.stage] ?? 0, $1.title, $1.id)
+        let roles = Self.sorted(roles) {
+            (stageOrder[$0.stage] ?? 0, $0.title, $0.id)
+        } by: {
+            $0 < $1
         }
         let professions = professions.sorted { ($0.title, $0.id) < ($1.title, $1.id) }
         let routes = routes.sorted { ($0.title, $0.id) < ($1.title, $1.id) }
@@ -121,6 +127,12 @@ public struct Framework: Sendable {
         }
         routesByRole = byRole
         routesByProfession = routesForProfession
+    }
+
+    /// `items` in the order of their keys (`key` is called once per item): ties keep their order.
+    private static func sorted<Item, Key>(_ items: [Item], key: (Item) -> Key, by less: (Key, Key) -> Bool) -> [Item] {
+        let keys = items.map(key)
+        return items.indices.sorted { less(keys[$0], keys[$1]) || (!less(keys[$1], keys[$0]) && $0 < $1) }.map { items[$0] }
     }
 
     public func stage(_ id: StageID) -> Stage? { stageIndex[id].map { stages[$0] } }
