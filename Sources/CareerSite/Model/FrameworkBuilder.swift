@@ -218,8 +218,11 @@ struct FrameworkBuilder {
         reportDuplicates(codes, what: "capability code")
 
         let usedCapabilities = Set(roles.flatMap(\.capabilities))
+        // Each file is found by id in one table: a search of every document per unused capability was quadratic.
+        let capabilityPaths = Dictionary(
+            content.documents.filter { $0.kind == .capability }.map { ($0.id, $0.path) }, uniquingKeysWith: { first, _ in first })
         for capability in capabilities where !usedCapabilities.contains(capability.id) {
-            let path = content.documents.first { $0.kind == .capability && $0.id == capability.id.rawValue }?.path
+            let path = capabilityPaths[capability.id.rawValue]
             report(.warning("capability '\(capability.id)' is not listed by any role", at: path.map { SourceLocation(path: $0) }))
         }
 
