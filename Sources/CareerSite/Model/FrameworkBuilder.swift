@@ -65,151 +65,34 @@ struct FrameworkBuilder {
         var domainOrders: [Int: [Located<String>]] = [:]
         var codes: [String: [Located<String>]] = [:]
 
-        for document in content.documents {
-            guard let kind = document.kind else { continue }
-            var fields = FieldReader(
-                root: document.frontMatter, path: document.path, kind: kind.rawValue, knownKeys: Self.keys[kind] ?? [],
-                frontMatterLine: document.frontMatterLine)
-            switch kind {
-            case .stage:
-                let title = fields.text("title", required: true)
-                let order = fields.integer("order", required: true)
-                let level = fields.integer("level", in: 1...9)
-                let bands = fields.textList("bands")
-                let summary = fields.text("summary", required: true)
-                let body = renderBody(document)
-                if let order { stageOrders[order.value, default: []].append(Located(value: document.id, location: order.location)) }
-                if let title, let order, let summary {
-                    stages.append(
-                        Stage(
-                            id: StageID(document.id), title: title.value, order: order.value, level: level?.value,
-                            bands: bands.map(\.value), summary: summary.value, body: body))
-                }
-            case .domain:
-                let title = fields.text("title", required: true)
-                let order = fields.integer("order", required: true)
-                let summary = fields.text("summary", required: true)
-                let body = renderBody(document)
-                if let order { domainOrders[order.value, default: []].append(Located(value: document.id, location: order.location)) }
-                if let title, let order, let summary {
-                    domains.append(
-                        Domain(id: DomainID(document.id), title: title.value, order: order.value, summary: summary.value, body: body))
-                }
-            case .capability:
-                let title = fields.text("title", required: true)
-                let code = fields.text("code")
-                let domain = fields.text("domain", required: true)
-                let summary = fields.text("summary", required: true)
-                let levels = fields.textMap("levels", required: true)
-                let body = renderBody(document)
-                if let code { codes[code.value, default: []].append(Located(value: document.id, location: code.location)) }
-                if fields.isEmptyCollection("levels") {
-                    report(.error("'levels' must describe the capability at one stage at least", at: fields.location))
-                }
-                let domainOK = domain.map { checkReference($0, to: .domain) } ?? false
-                var described: [StageID: RichText] = [:]
-                var levelsOK = true
-                for (stage, text) in levels {
-                    guard checkReference(stage, to: .stage) else {
-                        levelsOK = false
-                        continue
-                    }
-                    described[StageID(stage.value)] = renderInline(text)
-                }
-                if let title, let domain, let summary, domainOK, levelsOK, !levels.isEmpty {
-                    capabilities.append(
-                        Capability(
-                            id: CapabilityID(document.id), title: title.value, code: code?.value, domain: DomainID(domain.value),
-                            summary: summary.value, levels: described, body: body))
-                }
-            case .profession:
-                let title = fields.text("title", required: true)
-                let regulator = fields.text("regulator")
-                let summary = fields.text("summary", required: true)
-                let body = renderBody(document)
-                if let title, let summary {
-                    professions.append(
-                        Profession(
-                            id: ProfessionID(document.id), title: title.value, regulator: regulator?.value, summary: summary.value,
-                            body: body))
-                }
-            case .role:
-                let title = fields.text("title", required: true)
-                let stage = fields.text("stage", required: true)
-                let profession = fields.text("profession", required: true)
-                let settings = fields.textList("settings")
-                let bands = fields.textList("bands")
-                let summary = fields.text("summary", required: true)
-                let capabilityRefs = fields.textList("capabilities")
-                let nextRefs = fields.textList("next")
-                let entry = fields.text("entry")
-                let renderedEntry = entry.map { renderInline($0) }
-                let body = renderBody(document)
-                var ok = stage.map { checkReference($0, to: .stage) } ?? false
-                ok = (profession.map { checkReference($0, to: .profession) } ?? false) && ok
-                ok = checkReferences(capabilityRefs, to: .capability, label: "capability") && ok
-                ok = checkReferences(nextRefs, to: .role, label: "next role") && ok
-                for next in nextRefs where next.value == document.id {
-                    report(.error("a role cannot list itself in 'next'", at: next.location))
-                    ok = false
-                }
-                if let title, let stage, let profession, let summary, ok {
-                    roles.append(
-                        Role(
-                            id: RoleID(document.id), title: title.value, stage: StageID(stage.value),
-                            profession: ProfessionID(profession.value), settings: settings.map(\.value), bands: bands.map(\.value),
-                            summary: summary.value, capabilities: capabilityRefs.map { CapabilityID($0.value) },
-                            next: nextRefs.map { RoleID($0.value) }, entry: renderedEntry, body: body))
-                }
-            case .route:
-                let title = fields.text("title", required: true)
-                let profession = fields.text("profession")
-                let summary = fields.text("summary", required: true)
-                let stepReaders = fields.mapList("steps", required: true, itemKind: "route step", knownKeys: ["role", "via"])
-                let body = renderBody(document)
-                var ok = profession.map { checkReference($0, to: .profession) } ?? true
-                var steps: [RouteStep] = []
-                var seen: [String: SourceLocation] = [:]
-                for var reader in stepReaders {
-                    let role = reader.text("role", required: true)
-                    let via = reader.text("via")
-                    fields.absorb(reader)
-                    guard let role else {
-                        ok = false
-                        continue
-                    }
-                    if let first = seen[role.value] {
-                        report(
-                            .error(
-                                "role '\(role.value)' appears twice in this route (first at line \(first.line)); a role may appear only once per route",
-                                at: role.location))
-                        ok = false
-                    }
-                    seen[role.value] = seen[role.value] ?? role.location
-                    ok = checkReference(role, to: .role) && ok
-                    steps.append(RouteStep(role: RoleID(role.value), via: via?.value))
-                }
-                if stepReaders.count == 1 || fields.isEmptyCollection("steps") {
-                    report(.error("a route needs at least two steps, found \(stepReaders.count)", at: fields.location))
-                    ok = false
-                }
-                if let title, let summary, ok, steps.count >= 2 {
-                    routes.append(
-                        Route(
-                            id: RouteID(document.id), title: title.value, profession: profession.map { ProfessionID($0.value) },
-                            summary: summary.value, steps: steps, body: body))
-                }
-            case .page:
-                let title = fields.text("title", required: true)
-                let order = fields.integer("order")
-                let summary = fields.text("summary")
-                let body = renderBody(document)
-                if let title {
-                    pages.append(
-                        Page(id: PageID(document.id), title: title.value, order: order?.value, summary: summary?.value, body: body))
-                }
+        var reader = self
+        reader.diagnostics = []
+        reader.fragmentLinks = []
+        reader.headingIDs = [:]
+        let documents = content.documents
+        let results = ConcurrentResults<DocumentResult>(count: documents.count)
+        DispatchQueue.concurrentPerform(iterations: documents.count) { [reader] index in
+            guard let kind = documents[index].kind else { return }
+            var copy = reader
+            results.set(index, copy.read(documents[index], as: kind))
+        }
+        for result in results.values {
+            diagnostics += result.diagnostics
+            fragmentLinks += result.fragmentLinks
+            headingIDs.merge(result.headingIDs) { _, new in new }
+            switch result.entry {
+            case .stage(let stage)?: stages.append(stage)
+            case .domain(let domain)?: domains.append(domain)
+            case .capability(let capability)?: capabilities.append(capability)
+            case .profession(let profession)?: professions.append(profession)
+            case .role(let role)?: roles.append(role)
+            case .route(let route)?: routes.append(route)
+            case .page(let page)?: pages.append(page)
+            case nil: break
             }
-            diagnostics.append(contentsOf: fields.diagnostics)
+            if let (order, owner) = result.stageOrder { stageOrders[order, default: []].append(owner) }
+            if let (order, owner) = result.domainOrder { domainOrders[order, default: []].append(owner) }
+            if let (code, owner) = result.code { codes[code, default: []].append(owner) }
         }
 
         checkFragments()
@@ -232,6 +115,176 @@ struct FrameworkBuilder {
             info: info, stages: stages, domains: domains, capabilities: capabilities, professions: professions, roles: roles,
             routes: routes, pages: pages, assets: content.assets)
         return (framework, sorted)
+    }
+
+    /// What one document gives: its entry when it is valid, the facts checked across documents, and what the
+    /// reading found (problems, `#fragment` links, heading ids).
+    private struct DocumentResult: Sendable {
+        enum Entry: Sendable {
+            case stage(Stage), domain(Domain), capability(Capability), profession(Profession), role(Role), route(Route), page(Page)
+        }
+        var entry: Entry?
+        /// A stage's `order` and a domain's, each of which must be unique among its kind.
+        var stageOrder: (Int, Located<String>)?
+        var domainOrder: (Int, Located<String>)?
+        /// A capability's `code`, which must be unique.
+        var code: (String, Located<String>)?
+        var diagnostics: [Diagnostic] = []
+        var fragmentLinks: [FragmentLink] = []
+        var headingIDs: [String: [String]] = [:]
+    }
+
+    /// Reads one document's fields into its entry, on a copy of the builder whose findings start empty: documents
+    /// are independent, so they are read in parallel, and their findings put together in document order.
+    private mutating func read(_ document: SourceDocument, as kind: EntryKind) -> DocumentResult {
+        var result = DocumentResult()
+        var fields = FieldReader(
+            root: document.frontMatter, path: document.path, kind: kind.rawValue, knownKeys: Self.keys[kind] ?? [],
+            frontMatterLine: document.frontMatterLine)
+        switch kind {
+        case .stage:
+            let title = fields.text("title", required: true)
+            let order = fields.integer("order", required: true)
+            let level = fields.integer("level", in: 1...9)
+            let bands = fields.textList("bands")
+            let summary = fields.text("summary", required: true)
+            let body = renderBody(document)
+            if let order { result.stageOrder = (order.value, Located(value: document.id, location: order.location)) }
+            if let title, let order, let summary {
+                result.entry = .stage(
+                    Stage(
+                        id: StageID(document.id), title: title.value, order: order.value, level: level?.value,
+                        bands: bands.map(\.value), summary: summary.value, body: body))
+            }
+        case .domain:
+            let title = fields.text("title", required: true)
+            let order = fields.integer("order", required: true)
+            let summary = fields.text("summary", required: true)
+            let body = renderBody(document)
+            if let order { result.domainOrder = (order.value, Located(value: document.id, location: order.location)) }
+            if let title, let order, let summary {
+                result.entry = .domain(
+                    Domain(id: DomainID(document.id), title: title.value, order: order.value, summary: summary.value, body: body))
+            }
+        case .capability:
+            let title = fields.text("title", required: true)
+            let code = fields.text("code")
+            let domain = fields.text("domain", required: true)
+            let summary = fields.text("summary", required: true)
+            let levels = fields.textMap("levels", required: true)
+            let body = renderBody(document)
+            if let code { result.code = (code.value, Located(value: document.id, location: code.location)) }
+            if fields.isEmptyCollection("levels") {
+                report(.error("'levels' must describe the capability at one stage at least", at: fields.location))
+            }
+            let domainOK = domain.map { checkReference($0, to: .domain) } ?? false
+            var described: [StageID: RichText] = [:]
+            var levelsOK = true
+            for (stage, text) in levels {
+                guard checkReference(stage, to: .stage) else {
+                    levelsOK = false
+                    continue
+                }
+                described[StageID(stage.value)] = renderInline(text)
+            }
+            if let title, let domain, let summary, domainOK, levelsOK, !levels.isEmpty {
+                result.entry = .capability(
+                    Capability(
+                        id: CapabilityID(document.id), title: title.value, code: code?.value, domain: DomainID(domain.value),
+                        summary: summary.value, levels: described, body: body))
+            }
+        case .profession:
+            let title = fields.text("title", required: true)
+            let regulator = fields.text("regulator")
+            let summary = fields.text("summary", required: true)
+            let body = renderBody(document)
+            if let title, let summary {
+                result.entry = .profession(
+                    Profession(
+                        id: ProfessionID(document.id), title: title.value, regulator: regulator?.value, summary: summary.value,
+                        body: body))
+            }
+        case .role:
+            let title = fields.text("title", required: true)
+            let stage = fields.text("stage", required: true)
+            let profession = fields.text("profession", required: true)
+            let settings = fields.textList("settings")
+            let bands = fields.textList("bands")
+            let summary = fields.text("summary", required: true)
+            let capabilityRefs = fields.textList("capabilities")
+            let nextRefs = fields.textList("next")
+            let entry = fields.text("entry")
+            let renderedEntry = entry.map { renderInline($0) }
+            let body = renderBody(document)
+            var ok = stage.map { checkReference($0, to: .stage) } ?? false
+            ok = (profession.map { checkReference($0, to: .profession) } ?? false) && ok
+            ok = checkReferences(capabilityRefs, to: .capability, label: "capability") && ok
+            ok = checkReferences(nextRefs, to: .role, label: "next role") && ok
+            for next in nextRefs where next.value == document.id {
+                report(.error("a role cannot list itself in 'next'", at: next.location))
+                ok = false
+            }
+            if let title, let stage, let profession, let summary, ok {
+                result.entry = .role(
+                    Role(
+                        id: RoleID(document.id), title: title.value, stage: StageID(stage.value),
+                        profession: ProfessionID(profession.value), settings: settings.map(\.value), bands: bands.map(\.value),
+                        summary: summary.value, capabilities: capabilityRefs.map { CapabilityID($0.value) },
+                        next: nextRefs.map { RoleID($0.value) }, entry: renderedEntry, body: body))
+            }
+        case .route:
+            let title = fields.text("title", required: true)
+            let profession = fields.text("profession")
+            let summary = fields.text("summary", required: true)
+            let stepReaders = fields.mapList("steps", required: true, itemKind: "route step", knownKeys: ["role", "via"])
+            let body = renderBody(document)
+            var ok = profession.map { checkReference($0, to: .profession) } ?? true
+            var steps: [RouteStep] = []
+            var seen: [String: SourceLocation] = [:]
+            for var reader in stepReaders {
+                let role = reader.text("role", required: true)
+                let via = reader.text("via")
+                fields.absorb(reader)
+                guard let role else {
+                    ok = false
+                    continue
+                }
+                if let first = seen[role.value] {
+                    report(
+                        .error(
+                            "role '\(role.value)' appears twice in this route (first at line \(first.line)); a role may appear only once per route",
+                            at: role.location))
+                    ok = false
+                }
+                seen[role.value] = seen[role.value] ?? role.location
+                ok = checkReference(role, to: .role) && ok
+                steps.append(RouteStep(role: RoleID(role.value), via: via?.value))
+            }
+            if stepReaders.count == 1 || fields.isEmptyCollection("steps") {
+                report(.error("a route needs at least two steps, found \(stepReaders.count)", at: fields.location))
+                ok = false
+            }
+            if let title, let summary, ok, steps.count >= 2 {
+                result.entry = .route(
+                    Route(
+                        id: RouteID(document.id), title: title.value, profession: profession.map { ProfessionID($0.value) },
+                        summary: summary.value, steps: steps, body: body))
+            }
+        case .page:
+            let title = fields.text("title", required: true)
+            let order = fields.integer("order")
+            let summary = fields.text("summary")
+            let body = renderBody(document)
+            if let title {
+                result.entry = .page(
+                    Page(id: PageID(document.id), title: title.value, order: order?.value, summary: summary?.value, body: body))
+            }
+        }
+        diagnostics.append(contentsOf: fields.diagnostics)
+        result.diagnostics = diagnostics
+        result.fragmentLinks = fragmentLinks
+        result.headingIDs = headingIDs
+        return result
     }
 
     private mutating func parseFramework() -> FrameworkInfo? {
