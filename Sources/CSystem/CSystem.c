@@ -19,6 +19,15 @@ int careers_set_mapped_block_threshold(int bytes) {
 #endif
 }
 
+int careers_set_heap_padding(int bytes) {
+#if defined(__GLIBC__)
+    return mallopt(M_TOP_PAD, bytes) == 1 ? 1 : 0;
+#else
+    (void)bytes;
+    return 0;
+#endif
+}
+
 int careers_sync_file_system(int descriptor) {
 #if defined(__linux__)
     return syncfs(descriptor);

@@ -139,6 +139,7 @@ enum Reporter {
 }
 
 MemoryTuning.limitHeapGrowth()
+MemoryTuning.padHeapGrowth()
 // A plain build skips ArgumentParser's start-up (see `BuildRequest.init(quickParsing:)`); everything else goes to it.
 if let request = BuildRequest(quickParsing: Array(CommandLine.arguments.dropFirst())) {
     exit(request.run() ? 0 : 1)

@@ -11,4 +11,13 @@ import Testing
             #expect(!MemoryTuning.limitHeapGrowth())
         #endif
     }
+
+    /// `careers` pads heap growth first thing; on glibc the call must take.
+    @Test func theAllocatorTakesTheHeapPadding() {
+        #if os(Linux)
+            #expect(MemoryTuning.padHeapGrowth())
+        #else
+            #expect(!MemoryTuning.padHeapGrowth())
+        #endif
+    }
 }

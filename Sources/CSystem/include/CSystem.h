@@ -6,6 +6,11 @@
 /// success, 0 when it failed or the C library is not glibc.
 int careers_set_mapped_block_threshold(int bytes);
 
+/// Makes the C library's allocator take `bytes` more than it needs each time it grows a heap, and keep that much
+/// when it gives freed space back (glibc's M_TOP_PAD). Returns 1 on success, 0 when it failed or the C library is
+/// not glibc.
+int careers_set_heap_padding(int bytes);
+
 /// Writes every dirty page of the file system that holds the open file or folder `descriptor` to disk: syncfs(2) on
 /// Linux (one call instead of an fsync per file), and fsync(2) of that file or folder elsewhere. Returns 0 on
 /// success, and -1 with errno set otherwise.
