@@ -145,9 +145,14 @@ public enum SiteBuilder {
         // Pages, handouts and data files are independent: one parallel pool makes them all. Each file goes to the
         // writer's staging area (phase 1) as soon as it is made, and only its links and ids are kept, so the site
         // is never held in memory whole; nothing visible changes before every link has been checked.
-        let handoutRenderer = HandoutRenderer(framework: framework, templates: templates, contentAssets: contentAssets)
-        let siteRenderer = SiteRenderer(framework: framework, templates: templates, changes: changes)
-        let jobs = siteRenderer.jobs() + handoutRenderer.jobs()
+        // An entry's page and its handout share the entry's context, made by whichever runs first.
+        let entryContexts = EntryContextCache()
+        var handoutRenderer = HandoutRenderer(framework: framework, templates: templates, contentAssets: contentAssets)
+        handoutRenderer.entryContexts = entryContexts
+        var siteRenderer = SiteRenderer(framework: framework, templates: templates, changes: changes)
+        siteRenderer.entryContexts = entryContexts
+        let jobs = OutputJob.pairing(
+            siteRenderer.jobs(), with: handoutRenderer.jobs(), lag: 2 * ProcessInfo.processInfo.activeProcessorCount + 4)
         let session: StagedWrite
         do {
             session = try writer.begin(paths: jobs.map(\.path))

@@ -127,6 +127,55 @@ import Testing
         #expect(parallel == renderer.render(parallel: true))
     }
 
+    /// An entry's page and its handout share the entry's context (`EntryContextCache`): the files are the bytes each
+    /// makes with a context of its own, in parallel or not, and after a run in order no context is left waiting.
+    @Test func pagesAndHandoutsThatShareContextsMakeTheSameBytes() throws {
+        let site = try TestSite()
+        defer { site.remove() }
+        let (loaded, loadedTemplates, _) = SiteBuilder.load(site.options)
+        let framework = try #require(loaded)
+        let templates = try #require(loadedTemplates)
+        let alone =
+            (SiteRenderer(framework: framework, templates: templates).render(parallel: false)
+            + HandoutRenderer(framework: framework, templates: templates, contentAssets: [:]).render()).sorted { $0.path < $1.path }
+        for parallel in [false, true] {
+            let cache = EntryContextCache()
+            var pages = SiteRenderer(framework: framework, templates: templates)
+            pages.entryContexts = cache
+            var handouts = HandoutRenderer(framework: framework, templates: templates, contentAssets: [:])
+            handouts.entryContexts = cache
+            let jobs = OutputJob.pairing(pages.jobs(), with: handouts.jobs(), lag: 3)
+            #expect(jobs.count == pages.jobs().count + handouts.jobs().count)
+            #expect(OutputJob.run(jobs, parallel: parallel) == alone)
+            if !parallel { #expect(cache.waiting == 0, "every context made for a page was taken by its handout") }
+        }
+        // Pages alone leave one context for each entry with a handout; the handouts take them all.
+        let cache = EntryContextCache()
+        var pages = SiteRenderer(framework: framework, templates: templates)
+        pages.entryContexts = cache
+        var handouts = HandoutRenderer(framework: framework, templates: templates, contentAssets: [:])
+        handouts.entryContexts = cache
+        _ = OutputJob.run(pages.jobs(), parallel: false)
+        let entries = framework.stages.count + framework.professions.count + framework.roles.count + framework.routes.count
+        #expect(entries > 0 && cache.waiting == entries)
+        #expect(OutputJob.run(handouts.jobs(), parallel: false) == alone.filter { $0.path.hasPrefix("handouts/") })
+        #expect(cache.waiting == 0)
+    }
+
+    /// Each handout goes `lag` jobs after its entry's page (or last, when the page is near the end or missing).
+    @Test func handoutsFollowTheirPagesByTheLag() {
+        func job(_ path: String, _ entry: String?) -> OutputJob {
+            var job = OutputJob(path: path) { Data() }
+            job.entry = entry.map { EntryRef(.role, $0) }
+            return job
+        }
+        let pages = [job("a", "a"), job("b", "b"), job("c", nil), job("d", "d")]
+        let handouts = [job("hb", "b"), job("hx", "x"), job("ha", "a"), job("hd", "d")]
+        #expect(OutputJob.pairing(pages, with: handouts, lag: 1).map(\.path) == ["a", "b", "ha", "c", "hb", "d", "hd", "hx"])
+        #expect(OutputJob.pairing(pages, with: handouts, lag: 0).map(\.path) == ["a", "ha", "b", "hb", "c", "d", "hd", "hx"])
+        #expect(OutputJob.pairing([], with: handouts, lag: 2).map(\.path) == ["hb", "hx", "ha", "hd"])
+    }
+
     /// Files are staged while the site renders, before the link check: a build that fails the check after
     /// staging new files, in a folder the old site did not have, must still leave every file and folder as it was.
     @Test func aBrokenLinkFoundAfterStagingLeavesEveryFileAndFolderAsItWas() throws {

@@ -16,6 +16,8 @@ struct HandoutRenderer: Sendable {
     private let imageData: [String: Data]
     /// The shared part of page contexts, made once per depth and section.
     private let commonCache = CommonContextCache()
+    /// Where an entry's context waits for (or from) its page, when the pages are made in the same run of jobs.
+    var entryContexts: EntryContextCache?
 
     init(framework: Framework, templates: TemplateSet, contentAssets: [String: Data]) {
         self.framework = framework
@@ -45,7 +47,11 @@ struct HandoutRenderer: Sendable {
         // The whole-framework handout is by far the largest, and a stage's lists all its roles.
         var jobs = [OutputJob(path: Self.frameworkPath, cost: .large) { write in renderFramework(into: write) }]
         jobs += refs.map { ref in
-            OutputJob(path: Self.path(ref.kind, id: ref.id), cost: ref.kind == .stage ? .large : .small) { render(ref)?.contents }
+            var job = OutputJob(path: Self.path(ref.kind, id: ref.id), cost: ref.kind == .stage ? .large : .small) {
+                render(ref)?.contents
+            }
+            job.entry = ref
+            return job
         }
         return jobs
     }
@@ -56,6 +62,7 @@ struct HandoutRenderer: Sendable {
         var builder = PageContextBuilder(framework: framework, templates: templates, path: sitePath)
         builder.handout = true
         builder.commonCache = commonCache
+        builder.entryContexts = entryContexts
         let html: Data
         switch ref.kind {
         case .stage:

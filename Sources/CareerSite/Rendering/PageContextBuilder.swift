@@ -19,6 +19,8 @@ struct PageContextBuilder {
     var changedEntries: Set<EntryRef> = []
     /// Where the shared part of the context (`common`) is kept between pages, when the renderer gives one.
     var commonCache: CommonContextCache?
+    /// Where an entry's context waits for the other of its page and its handout, when the build makes both.
+    var entryContexts: EntryContextCache?
 
     typealias Context = TemplateContext
 
@@ -255,6 +257,13 @@ struct PageContextBuilder {
     }
 
     func stage(_ stage: Stage) -> Data {
+        let context = entryContext(.stage, stage.id.rawValue) { stageContext(stage) }
+        return page(
+            "stage", title: stage.title, description: stage.summary,
+            breadcrumbs: [homeCrumb, link("Stages", SiteURLs.index(of: .stage))], section: "stages", context)
+    }
+
+    private func stageContext(_ stage: Stage) -> Context {
         let below = framework.stage(before: stage.id)
         let domains: [Context] = framework.domains.compactMap { domain in
             let rows: [Context] = framework.capabilities(in: domain.id).compactMap { capability in
@@ -284,9 +293,7 @@ struct PageContextBuilder {
         if let level = stage.level { context["level"] = level }
         if let below { context["below"] = stageLink(below.id) }
         if let above = framework.stage(after: stage.id) { context["above"] = stageLink(above.id) }
-        return page(
-            "stage", title: stage.title, description: stage.summary,
-            breadcrumbs: [homeCrumb, link("Stages", SiteURLs.index(of: .stage))], section: "stages", context)
+        return context
     }
 
     func domain(_ domain: Domain) -> Data {
@@ -318,6 +325,13 @@ struct PageContextBuilder {
     }
 
     func profession(_ profession: Profession) -> Data {
+        let context = entryContext(.profession, profession.id.rawValue) { professionContext(profession) }
+        return page(
+            "profession", title: profession.title, description: profession.summary,
+            breadcrumbs: [homeCrumb, link("Professions", SiteURLs.index(of: .profession))], section: "professions", context)
+    }
+
+    private func professionContext(_ profession: Profession) -> Context {
         let roles = framework.roles(in: profession.id)
         let byStage: [Context] = framework.stages.compactMap { stage in
             let atStage = roles.filter { $0.stage == stage.id }
@@ -334,12 +348,17 @@ struct PageContextBuilder {
             context["map_wide"] = map.drawing.isWide
             context["map_text"] = RawHTML(map.text)
         }
-        return page(
-            "profession", title: profession.title, description: profession.summary,
-            breadcrumbs: [homeCrumb, link("Professions", SiteURLs.index(of: .profession))], section: "professions", context)
+        return context
     }
 
     func role(_ role: Role) -> Data {
+        let context = entryContext(.role, role.id.rawValue) { roleContext(role) }
+        return page(
+            "role", title: role.title, description: role.summary,
+            breadcrumbs: [homeCrumb, link("Roles", SiteURLs.index(of: .role))], section: "roles", context)
+    }
+
+    private func roleContext(_ role: Role) -> Context {
         let capabilities: [Context] = role.capabilities.compactMap { id in
             guard let capability = framework.capability(id) else { return nil }
             var item = capabilityItem(capability)
@@ -358,12 +377,17 @@ struct PageContextBuilder {
             context["profession"] = link(profession.title, SiteURLs.path(for: profession.id))
         }
         if let entry = role.entry { context["entry"] = html(entry) }
-        return page(
-            "role", title: role.title, description: role.summary,
-            breadcrumbs: [homeCrumb, link("Roles", SiteURLs.index(of: .role))], section: "roles", context)
+        return context
     }
 
     func route(_ route: Route) -> Data {
+        let context = entryContext(.route, route.id.rawValue) { routeContext(route) }
+        return page(
+            "route", title: route.title, description: route.summary,
+            breadcrumbs: [homeCrumb, link("Routes", SiteURLs.index(of: .route))], section: "routes", context)
+    }
+
+    private func routeContext(_ route: Route) -> Context {
         let steps: [Context] = route.steps.enumerated().compactMap { index, step in
             guard let role = framework.role(step.role) else { return nil }
             var item = roleItem(role)
@@ -380,9 +404,13 @@ struct PageContextBuilder {
         if let id = route.profession, let profession = framework.profession(id) {
             context["profession"] = link(profession.title, SiteURLs.path(for: id))
         }
-        return page(
-            "route", title: route.title, description: route.summary,
-            breadcrumbs: [homeCrumb, link("Routes", SiteURLs.index(of: .route))], section: "routes", context)
+        return context
+    }
+
+    /// An entry's own context (what its page and its handout both show, from the same folder), made once for the two
+    /// when the build makes both (`entryContexts`).
+    private func entryContext(_ kind: EntryKind, _ id: String, make: () -> Context) -> Context {
+        entryContexts?.context(for: EntryRef(kind, id), make: make) ?? make()
     }
 
     func page(_ page: Page) -> Data {
@@ -709,6 +737,19 @@ final class ListItemCache: Sendable {
     func item(_ id: String, root: String, make: () -> TemplateContext) -> TemplateContext {
         items.value(for: Key(id: id, root: root), make: make)
     }
+}
+
+/// The contexts of entries that have both a page and a handout (stages, professions, roles, routes): a handout shows
+/// its entry's page from the page's own folder (its links are rewritten after), so the two share the entry's context,
+/// and building it twice was about 4 % of a build. A context waits only until the other of the two takes it
+/// (`Handoff`); the build runs a handout soon after its page (`OutputJob.pairing`), so few wait at once.
+final class EntryContextCache: Sendable {
+    private let contexts = Handoff<EntryRef, TemplateContext>()
+
+    func context(for entry: EntryRef, make: () -> TemplateContext) -> TemplateContext { contexts.take(entry, make: make) }
+
+    /// How many contexts wait for their second user.
+    var waiting: Int { contexts.waiting }
 }
 
 /// The shared part of every page's context (`common`) depends only on the page's depth, its section and whether

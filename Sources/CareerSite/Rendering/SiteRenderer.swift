@@ -14,6 +14,8 @@ struct OutputJob: Sendable {
 
     var path: String
     var cost: Cost = .small
+    /// The entry whose page or handout this is, for `pairing`.
+    var entry: EntryRef?
     /// The file's bytes, or nil when there is no such file after all.
     var make: @Sendable () -> Data?
     /// For a file that can be made in pieces: hands each piece, in order, to the function it is given, so a
@@ -36,6 +38,33 @@ struct OutputJob: Sendable {
             stream { sink.append($0) }
             return sink.takeData()
         }
+    }
+
+    /// `pages` with each of `handouts` put `lag` jobs after the page of the same entry (handouts of entries with no
+    /// page go last, in order), so that an entry's handout runs soon after its page has made the context they share
+    /// (`EntryContextCache`) and not at the same time: with `lag` above the number of threads, the page has started,
+    /// and very likely finished, when the handout starts. Only the order of the jobs changes (see `run`).
+    static func pairing(_ pages: [OutputJob], with handouts: [OutputJob], lag: Int) -> [OutputJob] {
+        var pageIndex: [EntryRef: Int] = [:]
+        for (index, job) in pages.enumerated() {
+            if let entry = job.entry { pageIndex[entry] = index }
+        }
+        var after = Array(repeating: [OutputJob](), count: pages.count)
+        var unpaired: [OutputJob] = []
+        for job in handouts {
+            if let entry = job.entry, let index = pageIndex[entry] {
+                after[min(index + lag, pages.count - 1)].append(job)
+            } else {
+                unpaired.append(job)
+            }
+        }
+        var jobs: [OutputJob] = []
+        jobs.reserveCapacity(pages.count + handouts.count)
+        for (index, job) in pages.enumerated() {
+            jobs.append(job)
+            jobs += after[index]
+        }
+        return jobs + unpaired
     }
 
     /// Runs the jobs (in parallel unless told otherwise) and returns the files sorted by path, so the result
@@ -85,6 +114,8 @@ public struct SiteRenderer: Sendable {
     let changedEntries: Set<EntryRef>
     /// The shared part of page contexts, made once per depth and section.
     let commonCache = CommonContextCache()
+    /// Where an entry's context waits for its handout, when the handouts are made in the same run of jobs.
+    var entryContexts: EntryContextCache?
 
     public init(framework: Framework, templates: TemplateSet, changes: ChangeReport? = nil) {
         self.framework = framework
@@ -96,7 +127,14 @@ public struct SiteRenderer: Sendable {
     /// A page to render: where it goes, and how to make its body and title.
     struct PageJob: Sendable {
         var path: String
+        var entry: EntryRef?
         var render: @Sendable (PageContextBuilder) -> Data
+
+        init(path: String, entry: EntryRef? = nil, render: @escaping @Sendable (PageContextBuilder) -> Data) {
+            self.path = path
+            self.entry = entry
+            self.render = render
+        }
     }
 
     public func render(parallel: Bool = true) -> [OutputFile] {
@@ -106,14 +144,20 @@ public struct SiteRenderer: Sendable {
     /// Every file this renderer makes, as independent jobs: the pages, the search index, the data files, the
     /// sitemap and the templates' assets.
     func jobs() -> [OutputJob] {
-        let builder: @Sendable (String) -> PageContextBuilder = { [framework, templates, changes, changedEntries, commonCache] path in
+        let builder: @Sendable (String) -> PageContextBuilder = {
+            [framework, templates, changes, changedEntries, commonCache, entryContexts] path in
             var builder = PageContextBuilder(framework: framework, templates: templates, path: path)
             builder.changes = changes
             builder.changedEntries = changedEntries
             builder.commonCache = commonCache
+            builder.entryContexts = entryContexts
             return builder
         }
-        var jobs = pageJobs().map { job in OutputJob(path: job.path) { job.render(builder(job.path)) } }
+        var jobs = pageJobs().map { job in
+            var output = OutputJob(path: job.path) { job.render(builder(job.path)) }
+            output.entry = job.entry
+            return output
+        }
         jobs.append(OutputJob(path: SearchIndex.path, cost: .large) { [framework] in Data(SearchIndex.script(for: framework).utf8) })
         jobs.append(OutputJob(path: DataExport.jsonPath, cost: .large) { [framework] in DataExport.jsonData(for: framework) })
         jobs.append(OutputJob(path: DataExport.csvPath, cost: .large) { [framework] in DataExport.csvData(for: framework) })
@@ -141,16 +185,24 @@ public struct SiteRenderer: Sendable {
         if changes != nil { jobs.append(PageJob(path: SiteURLs.changes) { $0.changesPage() }) }
         jobs.append(PageJob(path: SiteURLs.settingsIndex) { $0.settingsIndex() })
         jobs += framework.settings.map { setting in PageJob(path: SiteURLs.path(forSetting: setting.slug)) { $0.setting(setting) } }
-        jobs += framework.stages.map { stage in PageJob(path: SiteURLs.path(for: stage.id)) { $0.stage(stage) } }
+        jobs += framework.stages.map { stage in
+            PageJob(path: SiteURLs.path(for: stage.id), entry: EntryRef(.stage, stage.id.rawValue)) { $0.stage(stage) }
+        }
         jobs += framework.domains.map { domain in PageJob(path: SiteURLs.path(for: domain.id)) { $0.domain(domain) } }
         jobs += framework.capabilities.map { capability in
             PageJob(path: SiteURLs.path(for: capability.id)) { $0.capability(capability) }
         }
         jobs += framework.professions.map { profession in
-            PageJob(path: SiteURLs.path(for: profession.id)) { $0.profession(profession) }
+            PageJob(path: SiteURLs.path(for: profession.id), entry: EntryRef(.profession, profession.id.rawValue)) {
+                $0.profession(profession)
+            }
         }
-        jobs += framework.roles.map { role in PageJob(path: SiteURLs.path(for: role.id)) { $0.role(role) } }
-        jobs += framework.routes.map { route in PageJob(path: SiteURLs.path(for: route.id)) { $0.route(route) } }
+        jobs += framework.roles.map { role in
+            PageJob(path: SiteURLs.path(for: role.id), entry: EntryRef(.role, role.id.rawValue)) { $0.role(role) }
+        }
+        jobs += framework.routes.map { route in
+            PageJob(path: SiteURLs.path(for: route.id), entry: EntryRef(.route, route.id.rawValue)) { $0.route(route) }
+        }
         jobs += framework.pages.map { page in PageJob(path: SiteURLs.path(for: page.id)) { $0.page(page) } }
         return jobs
     }
