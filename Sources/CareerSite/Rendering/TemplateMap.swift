@@ -57,10 +57,7 @@ struct TemplateMap: ExpressibleByDictionaryLiteral {
     /// How a template sees the value of `key` (`TemplateData.templateValue`), whose `hash(_:)` is `hash`; nil when
     /// there is no such name or its value counts as absent.
     func shown(for key: String, hash: Int) -> TemplateValue? {
-        entries.withUnsafeBufferPointer { buffer in
-            for index in buffer.indices where buffer[index].hash == hash && buffer[index].key == key { return buffer[index].shown }
-            return nil
-        }
+        index(of: key, hash: hash).flatMap { entries[$0].shown }
     }
 
     subscript(key: String) -> (any TemplateData)? {

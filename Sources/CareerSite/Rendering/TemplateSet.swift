@@ -11,9 +11,7 @@ public struct TemplateSet: Sendable {
         "layout", "home", "stage", "domain", "capability", "profession", "role", "route", "page", "matrix", "index", "notfound",
     ]
 
-    /// The parsed templates, partials under their own names (`partials/x.mustache` is `x`).
-    let library: [String: [TemplateNode]]
-    /// `library` laid out for rendering.
+    /// The parsed templates, partials under their own names (`partials/x.mustache` is `x`), laid out for rendering.
     let program: TemplateProgram
     /// Files under `Templates/assets/`, keyed by path below it.
     let assets: [String: Data]
@@ -49,7 +47,6 @@ public struct TemplateSet: Sendable {
             }
         }
         if !problems.isEmpty { throw DiagnosticsError(problems) }
-        self.library = library
         self.program = TemplateProgram(library: library)
         self.assets = assets
         self.references = references
