@@ -26,8 +26,12 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 objcopy --strip-debug "$binary" "$work/careers"
-valgrind --tool=callgrind --callgrind-out-file=.build/callgrind.out --log-file="$work/valgrind.log" \
-  "$work/careers" build --content "$content" --templates Templates --output "$work/out" >/dev/null
+mkdir -p .build
+if ! valgrind --tool=callgrind --callgrind-out-file=.build/callgrind.out --log-file="$work/valgrind.log" \
+  "$work/careers" build --content "$content" --templates Templates --output "$work/out" >/dev/null; then
+  cat "$work/valgrind.log" >&2
+  exit 1
+fi
 count="$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$work/valgrind.log")"
 if [ -z "$count" ]; then
   cat "$work/valgrind.log" >&2
