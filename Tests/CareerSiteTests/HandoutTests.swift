@@ -124,6 +124,27 @@ import Testing
         }
     }
 
+    /// Without a base URL, a link into the site becomes its text, decided on the bytes for most links; a link
+    /// that may have a scheme or an entity in it is decoded and looked at whole, and gets the same treatment.
+    @Test func linksWithoutABaseURLBecomeTextOrAddresses() {
+        let html =
+            "<a href=\"../roles/x.html#p\">a</a><a href=\"\">b</a><a href=\"#top\">c</a><a href=\"https://e.org/\">d</a>"
+            + "<a href=\"mailto:x@e.org\">e</a><a href=\"x&#58;y\">f</a><a href=\"../r&amp;d.html\">g</a><a>h</a>"
+            + "<svg><a href=\"../x.html\"><text>i</text></a></svg>"
+        let data = HandoutLinks.rewriteToData(Data(html.utf8), from: "handouts/role-y.html", baseURL: nil, images: [:])
+        #expect(
+            String(decoding: data, as: UTF8.self)
+                == "<span class=\"link-text\">a</span><span class=\"link-text\">b</span><a href=\"#top\">c</a>"
+                + "<span class=\"link-text\">d</span> <span class=\"link-address\">(https://e.org/)</span>"
+                + "<span class=\"link-text\">e</span> <span class=\"link-address\">(x@e.org)</span>"
+                + "<span class=\"link-text\">f</span>"
+                + "<span class=\"link-text\">g</span><span class=\"link-text\">h</span>"
+                + "<svg><g><text>i</text></g></svg>")
+        func plain(_ link: String) -> Bool { Array(link.utf8).withUnsafeBufferPointer { HandoutLinks.isPlainSiteLink($0) } }
+        #expect(plain("../roles/x.html#p") && plain("x.html"))
+        #expect(!plain("") && !plain("#top") && !plain("https://e.org/") && !plain("x&#58;y"))
+    }
+
     @Test func sitePagesLinkToTheirHandout() throws {
         let (site, _) = try build()
         defer { site.remove() }

@@ -206,16 +206,25 @@ enum HandoutLinks {
         /// (every byte it looks for is ASCII).
         func take(_ bytes: UnsafeBufferPointer<UInt8>, final: Bool) -> Int {
             var index = 0
+            // Bytes before `copied` are in `result`: text and the tags left alone are copied in runs, up to the
+            // next tag that changes (most tags do not, and copying each piece on its own cost more than the rest).
+            var copied = 0
+            func copy(upTo end: Int) {
+                if end > copied { result.append(UnsafeBufferPointer(rebasing: bytes[copied..<end])) }
+                copied = end
+            }
             func starts(_ prefix: StaticString, at offset: Int) -> Bool { ByteSearch.matches(prefix, in: bytes, at: offset) }
             while index < bytes.count {
                 guard let open = ByteSearch.first(byte: UInt8(ascii: "<"), in: bytes, from: index) else { break }
-                result.append(UnsafeBufferPointer(rebasing: bytes[index..<open]))
                 guard let close = ByteSearch.first(byte: UInt8(ascii: ">"), in: bytes, from: open) else {
-                    if !final { return open }
-                    index = open
+                    if !final {
+                        copy(upTo: open)
+                        return open
+                    }
                     break
                 }
                 index = close + 1
+                // No prefix looked for ends in `>`, so one that matches lies within the tag.
                 if starts("<svg", at: open) {
                     inSVG = true
                 } else if starts("</svg", at: open) {
@@ -223,14 +232,20 @@ enum HandoutLinks {
                 }
                 let isAnchor = starts("<a ", at: open) || starts("<a>", at: open)
                 let isImage = starts("<img ", at: open)
-                if !isAnchor && !isImage && !starts("</a>", at: open) {
-                    result.append(UnsafeBufferPointer(rebasing: bytes[open...close]))
-                    continue
-                }
+                if !isAnchor && !isImage && !starts("</a>", at: open) { continue }
+                copy(upTo: open)
+                copied = close + 1
                 if isAnchor {
                     // The href's bytes, found in the tag's bytes; most links are kept as they are, so the tag is only
                     // rebuilt when its href changes.
                     let value = HandoutLinks.attributeRange(" href=\"", in: bytes, open, close)
+                    if baseURL == nil, let value, HandoutLinks.isPlainSiteLink(UnsafeBufferPointer(rebasing: bytes[value])) {
+                        // Without a base URL a link into the site becomes its text: the commonest case by far,
+                        // decided on the bytes (what `linkTarget` and `isExternal` would find).
+                        result.append(inSVG ? "<g>" : "<span class=\"link-text\">")
+                        openAnchors.append("")
+                        continue
+                    }
                     let raw = value.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
                     let target = raw.map(LinkChecker.decodeEntities) ?? ""
                     if let replacement = HandoutLinks.linkTarget(target, from: page, baseURL: baseURL) {
@@ -253,7 +268,8 @@ enum HandoutLinks {
                 }
                 if !isImage {  // `</a>`
                     if let suffix = openAnchors.popLast() ?? nil {
-                        result.append((inSVG ? "</g>" : "</span>") + suffix)
+                        result.append(inSVG ? "</g>" : "</span>")
+                        if !suffix.isEmpty { result.append(suffix) }
                     } else {
                         result.append(UnsafeBufferPointer(rebasing: bytes[open...close]))
                     }
@@ -271,9 +287,17 @@ enum HandoutLinks {
                     result.append(tag)
                 }
             }
-            result.append(UnsafeBufferPointer(rebasing: bytes[index...]))
+            copy(upTo: bytes.count)
             return bytes.count
         }
+    }
+
+    /// Whether an href's bytes are a link into the site that `linkTarget` turns into text when there is no base
+    /// URL: not empty, not a fragment, and with neither a `:` (which may start a scheme) nor a `&` (which may be
+    /// an entity to decode).
+    static func isPlainSiteLink(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = value.first, first != UInt8(ascii: "#") else { return false }
+        return !value.contains(UInt8(ascii: ":")) && !value.contains(UInt8(ascii: "&"))
     }
 
     /// The href a link keeps in a handout, or nil when it should become plain text: only fragments of the
