@@ -89,6 +89,14 @@ import Testing
         #expect(cache.profession(ProfessionID("no-such"), in: framework, from: "index.html") == nil)
     }
 
+    /// The drawing's numbers are written digit by digit: the same text as `String(number)`, and the pieces in order.
+    @Test func drawingBytesWriteNumbersAndTextAsStringsWould() {
+        let numbers = [0, 7, 10, 184, -3, -40, 1_000_000, Int.max, Int.min]
+        let out = RouteMap.SVGBytes(capacity: 0)
+        for number in numbers { out.add("<").add(number).escaped("&") }
+        #expect(out.string == numbers.map { "<\($0)&amp;" }.joined())
+    }
+
     @Test func textIsEscapedEverywhere() {
         let nasty = "A&B <script> \"quoted\" 'it's'"
         let map = RouteMap(
