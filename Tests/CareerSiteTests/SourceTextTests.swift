@@ -20,6 +20,28 @@ import Testing
         #expect(SourceText.firstInvalidUTF8Offset(Array("é ✓ 😀".utf8)) == nil)
     }
 
+    /// Decoding takes the standard library's word on whether bytes are UTF-8 and asks `firstInvalidUTF8Offset`
+    /// only where it is not: the two must agree on every input, with and without a line end to fold. Random bytes
+    /// near the edges of the encoding (lead bytes, continuations, surrogates, overlong forms, beyond U+10FFFF).
+    @Test func decodingAgreesWithTheOffsetSearchOnRandomBytes() {
+        let pieces: [[UInt8]] = [
+            [0x41], [0x0A], [0x0D], [0x80], [0xBF], [0xC0, 0x80], [0xC2, 0xA0], [0xDF, 0xBF], [0xE0, 0x80, 0x80], [0xE0, 0xA0, 0x80],
+            [0xED, 0x9F, 0xBF], [0xED, 0xA0, 0x80], [0xEF, 0xBF, 0xBF], [0xF0, 0x8F, 0xBF, 0xBF], [0xF0, 0x90, 0x80, 0x80],
+            [0xF4, 0x8F, 0xBF, 0xBF], [0xF4, 0x90, 0x80, 0x80], [0xF5], [0xFF], [0xC3], [0xE2, 0x80],
+        ]
+        var generator = SplitMix64(seed: 17)
+        for _ in 0..<3_000 {
+            let count = Int(generator.next() % 6)
+            let bytes = (0..<count).flatMap { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }
+            let expected = SourceText.firstInvalidUTF8Offset(bytes)
+            switch SourceText.decode(Data(bytes)) {
+            case .success: #expect(expected == nil, "\(bytes)")
+            case .failure(.invalidUTF8(let offset)): #expect(expected == offset, "\(bytes)")
+            case .failure(let other): Issue.record("\(bytes): \(other)")
+            }
+        }
+    }
+
     @Test func utf16AndNulBytesAreRefused() {
         #expect(SourceText.decode(Data([0xFF, 0xFE, 0x2D, 0x00])) == .failure(.utf16))
         #expect(SourceText.decode(Data([0x2D, 0x00, 0x2D])) == .failure(.nulByte(byteOffset: 1)))
