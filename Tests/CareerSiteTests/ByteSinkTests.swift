@@ -54,6 +54,28 @@ import Testing
         #expect(ByteSink().takeData().isEmpty)
     }
 
+    /// Escaping into the sink writes what `HTML.escape` returns: special bytes at the ends, side by side and
+    /// between non-ASCII characters, small (inline) strings and large ones, and random mixes of them.
+    @Test func escapingIntoASinkWritesWhatHTMLEscapeReturns() {
+        var texts = [
+            "", "plain", "&", "<>", "a&b", "\"'\"", "people's", "é<ü>&—'", "&amp; stays &amp;amp;",
+            String(repeating: "Tom & Jerry's <show> ", count: 40),
+        ]
+        var generator = SplitMix64(seed: 5)
+        let alphabet: [Character] = ["a", " ", "&", "<", ">", "\"", "'", "é", "—", "😀"]
+        for _ in 0..<200 {
+            let length = Int(generator.next() % 40)
+            texts.append(String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }))
+        }
+        for text in texts {
+            let sink = ByteSink()
+            sink.append("x")
+            sink.appendEscaped(text)
+            #expect(String(decoding: sink.takeData(), as: UTF8.self) == "x" + HTML.escape(text), "\(text)")
+        }
+        #expect(HTML.escape("a&<>\"'") == "a&amp;&lt;&gt;&quot;&#39;")
+    }
+
     @Test func bytesMatchAPatternOnlyWhereItFits() {
         let bytes = Array("<a href=\"x\">".utf8)
         #expect(ByteSearch.matches("<a ", in: bytes, at: 0))

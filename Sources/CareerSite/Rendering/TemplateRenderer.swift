@@ -277,5 +277,5 @@ struct TemplateRenderer {
 
     private func append(_ text: String) { output.append(text) }
 
-    private func appendEscaped(_ text: String) { append(HTML.escape(text)) }
+    private func appendEscaped(_ text: String) { output.appendEscaped(text) }
 }
