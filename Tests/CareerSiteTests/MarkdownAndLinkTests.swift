@@ -257,6 +257,9 @@ import Testing
             #expect(SiteURLs.resolveLinksToAnchors(in: html) == anchors(html), "\(html)")
             let demote = Int(generator.next() % 3)
             #expect(SiteURLs.prefixHeadingIDs(in: html, prefix: "role-x", demote: demote) == headings(html, "role-x", demote), "\(html)")
+            #expect(
+                String(decoding: SiteURLs.handoutBody(html, prefix: "role-x", demote: demote), as: UTF8.self)
+                    == headings(anchors(html), "role-x", demote), "\(html)")
         }
     }
 

@@ -606,9 +606,8 @@ extension PageContextBuilder {
     /// The content's context. Lists that grow with the framework are `LazyMaps`, so each entry's part (with its body)
     /// is made when the template shows it and let go after.
     private func frameworkHandoutContext() -> Context {
-        func body(_ text: RichText, _ kind: EntryKind, _ id: String) -> RawHTML {
-            RawHTML(
-                SiteURLs.prefixHeadingIDs(in: SiteURLs.resolveLinksToAnchors(in: text.html), prefix: SiteURLs.anchor(kind, id), demote: 2))
+        func body(_ text: RichText, _ kind: EntryKind, _ id: String) -> RenderedHTML {
+            RenderedHTML(SiteURLs.handoutBody(text.html, prefix: SiteURLs.anchor(kind, id), demote: 2))
         }
         func inline(_ text: RichText) -> RawHTML { RawHTML(SiteURLs.resolveLinksToAnchors(in: text.html)) }
         func ref(_ kind: EntryKind, _ id: String, _ title: String) -> Context {
@@ -700,9 +699,7 @@ extension PageContextBuilder {
             return item
         }
         var context: Context = [
-            "introduction": RawHTML(
-                SiteURLs.prefixHeadingIDs(
-                    in: SiteURLs.resolveLinksToAnchors(in: framework.info.introduction.html), prefix: "introduction", demote: 1)),
+            "introduction": RenderedHTML(SiteURLs.handoutBody(framework.info.introduction.html, prefix: "introduction", demote: 1)),
             "stages": stages, "domains": domains, "professions": professions, "role_groups": roleGroups, "routes": routes,
             "pages": pages, "handout": true, "title": framework.info.title,
         ]

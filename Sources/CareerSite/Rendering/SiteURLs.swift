@@ -1,3 +1,5 @@
+import Foundation
+
 /// The one place that knows the output layout: every path and every href comes from here.
 ///
 /// All hrefs are relative, so the site works from any host, any sub-folder, or straight from disk.
@@ -47,7 +49,22 @@ enum SiteURLs {
     static func resolveLinksToAnchors(in html: String) -> String {
         guard html.fastRange(of: LinkRules.placeholderScheme) != nil else { return html }
         var html = html
+        return html.withUTF8 { String(decoding: linksToAnchors($0), as: UTF8.self) }
+    }
+
+    /// An entry's rendered Markdown as the whole-framework handout shows it, as bytes: links resolved to anchors
+    /// (`resolveLinksToAnchors`), then heading ids prefixed (`prefixHeadingIDs`). Every body of the handout goes
+    /// through both, and making a `String` after each checked every byte of it twice more.
+    static func handoutBody(_ html: String, prefix: String, demote: Int) -> Data {
+        var html = html
         return html.withUTF8 { bytes in
+            linksToAnchors(bytes).withUnsafeBufferPointer { Data(headingIDsPrefixed($0, prefix: prefix, demote: demote)) }
+        }
+    }
+
+    /// `resolveLinksToAnchors` on UTF-8 bytes.
+    private static func linksToAnchors(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        do {
             let marker = Array(("href=\"" + LinkRules.placeholderScheme).utf8)
             let quote = UInt8(ascii: "\""), slash = UInt8(ascii: "/"), hash = UInt8(ascii: "#")
             var result: [UInt8] = []
@@ -80,7 +97,7 @@ enum SiteURLs {
                 copied = end
             }
             result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
-            return String(decoding: result, as: UTF8.self)
+            return result
         }
     }
 
@@ -89,7 +106,12 @@ enum SiteURLs {
     static func prefixHeadingIDs(in html: String, prefix: String, demote: Int) -> String {
         guard html.fastRange(of: "<h") != nil else { return html }
         var html = html
-        return html.withUTF8 { bytes in
+        return html.withUTF8 { String(decoding: headingIDsPrefixed($0, prefix: prefix, demote: demote), as: UTF8.self) }
+    }
+
+    /// `prefixHeadingIDs` on UTF-8 bytes.
+    private static func headingIDsPrefixed(_ bytes: UnsafeBufferPointer<UInt8>, prefix: String, demote: Int) -> [UInt8] {
+        do {
             let openMarker = Array("<h".utf8)
             let idMarker = Array(" id=\"".utf8)
             let greater = UInt8(ascii: ">")
@@ -128,7 +150,7 @@ enum SiteURLs {
                 }
             }
             result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
-            return String(decoding: result, as: UTF8.self)
+            return result
         }
     }
 
