@@ -9,40 +9,43 @@ enum SourceText {
     }
 
     static func decode(_ data: Data) -> Result<String, Failure> {
-        let bytes = [UInt8](data)
-        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
-            return .failure(.utf16)
-        }
-        var start = 0
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
-        if let nul = bytes[start...].firstIndex(of: 0) {
-            return .failure(.nulByte(byteOffset: nul))
-        }
-        // Line ends become "\n" (CRLF and lone CR), on the bytes: Foundation's search for "\r" in a String was a
-        // noticeable part of loading a large site.
-        guard bytes[start...].contains(0x0D) else {
-            // The standard library checks the bytes as it makes the string: one pass over them, where checking
-            // them first (`firstInvalidUTF8Offset`) and then decoding made two. The offset is looked for only
-            // when they are not valid.
-            if let text = String(validating: bytes[start...], as: UTF8.self) { return .success(text) }
-            return .failure(.invalidUTF8(byteOffset: firstInvalidUTF8Offset(bytes, from: start) ?? start))
-        }
-        if let bad = firstInvalidUTF8Offset(bytes, from: start) {
-            return .failure(.invalidUTF8(byteOffset: bad))
-        }
-        var normalised: [UInt8] = []
-        normalised.reserveCapacity(bytes.count - start)
-        var index = start
-        while index < bytes.count {
-            if bytes[index] == 0x0D {
-                normalised.append(0x0A)
-                if index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
-            } else {
-                normalised.append(bytes[index])
+        // On the file's bytes where they are, with memchr for the NUL and CR searches.
+        data.withUnsafeBytes { raw -> Result<String, Failure> in
+            let all = raw.bindMemory(to: UInt8.self)
+            if all.starts(with: [0xFF, 0xFE]) || all.starts(with: [0xFE, 0xFF]) {
+                return .failure(.utf16)
             }
-            index += 1
+            let start = all.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            let bytes = UnsafeBufferPointer(rebasing: all[start...])
+            if let nul = ByteSearch.first(byte: 0, in: bytes) {
+                return .failure(.nulByte(byteOffset: start + nul))
+            }
+            func invalid() -> Failure { .invalidUTF8(byteOffset: firstInvalidUTF8Offset(Array(all), from: start) ?? start) }
+            // Line ends become "\n" (CRLF and lone CR), on the bytes: Foundation's search for "\r" in a String was a
+            // noticeable part of loading a large site.
+            guard ByteSearch.first(byte: 0x0D, in: bytes) != nil else {
+                // The standard library checks the bytes as it makes the string: one pass over them, where checking
+                // them first (`firstInvalidUTF8Offset`) and then decoding made two. The offset is looked for only
+                // when they are not valid.
+                if let text = String(validating: bytes, as: UTF8.self) { return .success(text) }
+                return .failure(invalid())
+            }
+            var normalised: [UInt8] = []
+            normalised.reserveCapacity(bytes.count)
+            var index = 0
+            while index < bytes.count {
+                if bytes[index] == 0x0D {
+                    normalised.append(0x0A)
+                    if index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
+                } else {
+                    normalised.append(bytes[index])
+                }
+                index += 1
+            }
+            // Folding line ends changes no other byte, so the text is UTF-8 exactly when the file was.
+            if let text = String(validating: normalised, as: UTF8.self) { return .success(text) }
+            return .failure(invalid())
         }
-        return .success(String(decoding: normalised, as: UTF8.self))
     }
 
     /// Offset of the first byte that does not begin or continue a well-formed UTF-8 sequence.
@@ -103,37 +106,47 @@ enum FrontMatterSplitter {
     /// line, ending with one line break when it has any text. It scans the UTF-8 bytes line by line (a line break
     /// is ASCII, so every cut falls between characters).
     static func split(_ text: String) -> Result<SplitDocument, Failure> {
-        let bytes = text.utf8
-        if bytes.allSatisfy({ $0 == 0x0A || $0 == 0x20 || $0 == 0x09 }) { return .failure(.empty) }
-        /// Whether the line starting at `start` is exactly `---`; returns the index after it (and its line break).
-        func fence(at start: String.Index) -> String.Index? {
-            var index = start
-            for _ in 0..<3 {
-                guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "-") else { return nil }
-                index = bytes.index(after: index)
+        // On byte offsets into the text's UTF-8 (found with memchr): walking `String.Index`es of the UTF-8 view
+        // took thousands of instructions per line of front matter.
+        var text = text
+        let found: Result<(yamlStart: Int, yamlEnd: Int, bodyStart: Int, bodyFirstLine: Int), Failure> = text.withUTF8 { bytes in
+            if bytes.allSatisfy({ $0 == 0x0A || $0 == 0x20 || $0 == 0x09 }) { return .failure(.empty) }
+            /// Whether the line starting at `start` is exactly `---`; returns the offset after it (and its line break).
+            func fence(at start: Int) -> Int? {
+                guard start + 3 <= bytes.count, bytes[start] == UInt8(ascii: "-"), bytes[start + 1] == UInt8(ascii: "-"),
+                    bytes[start + 2] == UInt8(ascii: "-")
+                else { return nil }
+                let after = start + 3
+                if after == bytes.count { return after }
+                return bytes[after] == 0x0A ? after + 1 : nil
             }
-            if index == bytes.endIndex { return index }
-            return bytes[index] == 0x0A ? bytes.index(after: index) : nil
-        }
-        guard let yamlStart = fence(at: bytes.startIndex) else { return .failure(.missingOpening) }
-        var lineStart = yamlStart
-        var line = 2
-        while lineStart < bytes.endIndex {
-            if let bodyStart = fence(at: lineStart) {
-                // The YAML lines, without the line break before the closing fence.
-                let yamlEnd = lineStart > yamlStart ? bytes.index(before: lineStart) : yamlStart
-                var body = Substring(text[bodyStart...])
-                // The final line break, dropped by its byte: `dropLast()` on a Substring counted every Character.
-                if body.utf8.last == 0x0A { body = body[..<body.utf8.index(before: body.utf8.endIndex)] }
-                return .success(
-                    SplitDocument(
-                        yaml: String(text[yamlStart..<yamlEnd]), yamlFirstLine: 2, body: body.isEmpty ? "" : String(body) + "\n",
-                        bodyFirstLine: line + 1))
+            guard let yamlStart = fence(at: 0) else { return .failure(.missingOpening) }
+            var lineStart = yamlStart
+            var line = 2
+            while lineStart < bytes.count {
+                if let bodyStart = fence(at: lineStart) {
+                    // The YAML lines, without the line break before the closing fence.
+                    return .success((yamlStart, lineStart > yamlStart ? lineStart - 1 : yamlStart, bodyStart, line + 1))
+                }
+                guard let newline = ByteSearch.first(byte: 0x0A, in: bytes, from: lineStart) else { break }
+                lineStart = newline + 1
+                line += 1
             }
-            guard let newline = bytes[lineStart...].firstIndex(of: 0x0A) else { break }
-            lineStart = bytes.index(after: newline)
-            line += 1
+            return .failure(.missingClosing(openingLine: 1))
         }
-        return .failure(.missingClosing(openingLine: 1))
+        switch found {
+        case .failure(let failure): return .failure(failure)
+        case .success(let (yamlStart, yamlEnd, bodyStart, bodyFirstLine)):
+            // Every cut is next to an ASCII byte, so on a character boundary.
+            let utf8 = text.utf8
+            func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
+            var body = Substring(text[index(bodyStart)...])
+            // The final line break, dropped by its byte: `dropLast()` on a Substring counted every Character.
+            if body.utf8.last == 0x0A { body = body[..<body.utf8.index(before: body.utf8.endIndex)] }
+            return .success(
+                SplitDocument(
+                    yaml: String(text[index(yamlStart)..<index(yamlEnd)]), yamlFirstLine: 2,
+                    body: body.isEmpty ? "" : String(body) + "\n", bodyFirstLine: bodyFirstLine))
+        }
     }
 }
