@@ -200,6 +200,50 @@ import Testing
         #expect(triage["code"] is NSNull)
     }
 
+    /// Quoting skips runs of bytes that need nothing; a reference that looks at every scalar in turn gives the
+    /// same text, for random strings of the characters that are escaped and those next to them.
+    @Test func quotingMatchesAScalarByScalarReference() {
+        func reference(_ text: String, asciiOnly: Bool) -> String {
+            var out = "\""
+            for scalar in text.unicodeScalars {
+                let value = scalar.value
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case "\u{08}": out += "\\b"
+                case "\u{0C}": out += "\\f"
+                default:
+                    let escaped =
+                        value < 0x20 || value == 0x7F || scalar == "<" || scalar == ">" || scalar == "&" || value == 0x2028
+                        || value == 0x2029 || (asciiOnly && value >= 0x80)
+                    guard escaped else {
+                        out.unicodeScalars.append(scalar)
+                        continue
+                    }
+                    let units = value > 0xFFFF ? [0xD800 + ((value - 0x10000) >> 10), 0xDC00 + ((value - 0x10000) & 0x3FF)] : [value]
+                    for unit in units {
+                        out += "\\u" + String(repeating: "0", count: 4 - String(unit, radix: 16).count) + String(unit, radix: 16)
+                    }
+                }
+            }
+            return out + "\""
+        }
+        let alphabet: [Character] = [
+            "a", "Z", " ", "?", "@", "~", "\"", "\\", "&", "<", ">", "\n", "\r", "\t", "\u{08}", "\u{0C}", "\u{01}", "\u{7F}", "é", "—",
+            "\u{2027}", "\u{2028}", "\u{2029}", "\u{202A}", "€", "😀", "\u{10FFFF}",
+        ]
+        var generator = SplitMix64(seed: 23)
+        for _ in 0..<2_000 {
+            let text = String((0..<Int(generator.next() % 24)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+            for asciiOnly in [false, true] {
+                #expect(JSONValue.quote(text, asciiOnly: asciiOnly) == reference(text, asciiOnly: asciiOnly), "\(text)")
+            }
+        }
+    }
+
     @Test func jsonTextCannotBreakOutOfAScriptElement() throws {
         let title = "</script><!-- \"quoted\" \\ & \u{2028} Café"
         let json = DataExport.json(for: ExportFixtures.tiny(roleTitle: title))

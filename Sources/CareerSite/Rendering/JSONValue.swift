@@ -117,8 +117,21 @@ indirect enum JSONValue: Sendable {
             func flush(to end: Int) {
                 if end > runStart { output.append(UnsafeBufferPointer(rebasing: bytes[runStart..<end])) }
             }
+            // The ASCII bytes below 0x40 that are written as they are (space to "?" but for `"`, `&`, `<` and `>`);
+            // from 0x40 on, all but the backslash and DEL are.
+            let plainBelow40: UInt64 = 0xAFFF_FFBB_0000_0000
             while index < bytes.count {
                 let byte = bytes[index]
+                if byte < 0x40 ? (plainBelow40 >> UInt64(byte)) & 1 == 1 : byte < 0x7F && byte != UInt8(ascii: "\\") {
+                    index += 1
+                    continue
+                }
+                // A byte that starts neither U+2028 nor U+2029 (E2 80 A8/A9) is kept, with the rest of its character,
+                // unless every non-ASCII character is escaped.
+                if byte >= 0xC0, byte != 0xE2, !asciiOnly {
+                    index += byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                    continue
+                }
                 if byte < 0x80 {
                     let escape: [UInt8]? =
                         switch byte {
