@@ -376,53 +376,63 @@ enum LinkChecker {
         return relative.withUTF8 { link -> String? in
             if link.first == UInt8(ascii: "/") { return nil }
             return page.withUTF8 { pageBytes -> String? in
-                // The result so far, and where each of its parts starts (just after the slash before it).
-                var result: [UInt8] = []
-                result.reserveCapacity(pageBytes.count + link.count)
-                var starts: [Int] = []
-                func push(_ part: UnsafeBufferPointer<UInt8>) {
-                    if !starts.isEmpty { result.append(UInt8(ascii: "/")) }
-                    starts.append(result.count)
-                    result.append(contentsOf: part)
-                }
+                // The result so far, and where each of its parts starts (just after the slash before it). Plain
+                // loops rather than a closure per part: the closures' captured state cost 4,700 instructions a link.
+                var result = PathBuilder(capacity: pageBytes.count + link.count)
                 // The page's folder: its parts without empty ones, but the last.
-                _ = forEachPart(of: pageBytes) { part in
-                    if !part.isEmpty { push(part) }
-                    return true
+                var start = 0
+                while start <= pageBytes.count {
+                    let end = ByteSearch.first(byte: UInt8(ascii: "/"), in: pageBytes, from: start) ?? pageBytes.count
+                    if end > start { result.push(UnsafeBufferPointer(rebasing: pageBytes[start..<end])) }
+                    start = end + 1
                 }
-                if let last = starts.popLast() { result.removeSubrange(max(0, last - 1)...) }
-                let resolved = forEachPart(of: link) { part in
+                result.pop()
+                start = 0
+                while start <= link.count {
+                    let end = ByteSearch.first(byte: UInt8(ascii: "/"), in: link, from: start) ?? link.count
+                    let part = UnsafeBufferPointer(rebasing: link[start..<end])
+                    start = end + 1
                     switch part.count {
-                    case 0: return true
-                    case 1 where part[0] == UInt8(ascii: "."): return true
+                    case 0: continue
+                    case 1 where part[0] == UInt8(ascii: "."): continue
                     case 2 where part[0] == UInt8(ascii: ".") && part[1] == UInt8(ascii: "."):
-                        guard let start = starts.popLast() else { return false }
-                        result.removeSubrange(max(0, start - 1)...)
-                        return true
+                        guard result.pop() else { return nil }
                     default:
                         if part.contains(UInt8(ascii: "%")) {
                             var decoded = percentDecoded(String(decoding: part, as: UTF8.self))
-                            decoded.withUTF8 { push($0) }
+                            decoded.withUTF8 { result.push($0) }
                         } else {
-                            push(part)
+                            result.push(part)
                         }
-                        return true
                     }
                 }
-                return resolved ? String(decoding: result, as: UTF8.self) : nil
+                return String(decoding: result.bytes, as: UTF8.self)
             }
         }
     }
 
-    /// Calls `body` with each part of `bytes` between slashes (empty ones included), in order, while it returns true;
-    /// returns false when it stopped early.
-    private static func forEachPart(of bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
-        var start = 0
-        while true {
-            let end = ByteSearch.first(byte: UInt8(ascii: "/"), in: bytes, from: start) ?? bytes.count
-            guard body(UnsafeBufferPointer(rebasing: bytes[start..<end])) else { return false }
-            if end == bytes.count { return true }
-            start = end + 1
+    /// A path made a part at a time: parts joined by `/`, the last of them removable.
+    private struct PathBuilder {
+        private(set) var bytes: [UInt8] = []
+        /// Where each part starts (just after the slash before it).
+        private var starts: [Int] = []
+
+        init(capacity: Int) {
+            bytes.reserveCapacity(capacity)
+            starts.reserveCapacity(8)
+        }
+
+        mutating func push(_ part: UnsafeBufferPointer<UInt8>) {
+            if !starts.isEmpty { bytes.append(UInt8(ascii: "/")) }
+            starts.append(bytes.count)
+            bytes.append(contentsOf: part)
+        }
+
+        /// Removes the last part (and the slash before it); false when there is none.
+        @discardableResult mutating func pop() -> Bool {
+            guard let last = starts.popLast() else { return false }
+            bytes.removeSubrange(max(0, last - 1)...)
+            return true
         }
     }
 
