@@ -231,34 +231,37 @@ enum PlainText {
         // array cost more than the test itself. With no bytes, that buffer would be the shared empty-array storage,
         // whose count the initializer writes: a data race between threads (ThreadSanitizer reports it).
         guard !bytes.isEmpty else { return "" }
-        let result = [UInt8](unsafeUninitializedCapacity: bytes.count) { output, written in
-            written = 0
-            var pendingSpace = false
-            var index = 0
-            while index < bytes.count {
-                let byte = bytes[index]
-                let plain = byte < 0x80 && byte != 0x20 && !(0x09...0x0D).contains(byte)
-                let width = plain ? 0 : whitespaceWidth(bytes, at: index)
-                if width > 0 {
-                    pendingSpace = written > 0
-                    index += width
-                    continue
-                }
-                if pendingSpace {
-                    output[written] = space
+        let result = bytes.withUnsafeBufferPointer { input in
+            [UInt8](unsafeUninitializedCapacity: input.count) { output, written in
+                written = 0
+                var pendingSpace = false
+                var index = 0
+                while index < input.count {
+                    let byte = input[index]
+                    // ASCII whitespace is told on the byte; only a non-ASCII character is looked at further.
+                    let width =
+                        byte < 0x80 ? (byte == 0x20 || (0x09...0x0D).contains(byte) ? 1 : 0) : whitespaceWidth(input, at: index)
+                    if width > 0 {
+                        pendingSpace = written > 0
+                        index += width
+                        continue
+                    }
+                    if pendingSpace {
+                        output[written] = space
+                        written += 1
+                    }
+                    pendingSpace = false
+                    output[written] = byte
                     written += 1
+                    index += 1
                 }
-                pendingSpace = false
-                output[written] = byte
-                written += 1
-                index += 1
             }
         }
         return String(decoding: result, as: UTF8.self)
     }
 
     /// The length in bytes of the whitespace character at `index`, or 0 when there is none.
-    private static func whitespaceWidth(_ bytes: [UInt8], at index: Int) -> Int {
+    private static func whitespaceWidth(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
         let byte = bytes[index]
         if byte < 0x80 { return byte == 0x20 || (0x09...0x0D).contains(byte) ? 1 : 0 }
         func at(_ offset: Int) -> UInt8 { index + offset < bytes.count ? bytes[index + offset] : 0 }
