@@ -45,6 +45,13 @@ import Testing
             Issue.record("a replaced value is what a template sees")
             return
         }
+        // Lists of maps and of values, empty or not, are named with whether they are empty; nothing else is.
+        let lists: TemplateContext = [
+            "maps": [TemplateContext()], "none": [TemplateContext](), "words": ["x"], "no_words": [String](), "text": "x", "flag": true,
+            "map": TemplateContext(),
+        ]
+        #expect(lists.lists.map(\.key) == ["maps", "none", "words", "no_words"])
+        #expect(lists.lists.map(\.isEmpty) == [false, true, false, true])
         #expect(TemplateMap.hash("") == Int(truncatingIfNeeded: 0xcbf2_9ce4_8422_2325 as UInt64))
         #expect(TemplateMap.hash("a") != TemplateMap.hash("b") && TemplateMap.hash("ab") != TemplateMap.hash("ba"))
     }

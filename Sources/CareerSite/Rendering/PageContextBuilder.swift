@@ -105,14 +105,8 @@ struct PageContextBuilder {
     ) -> Data {
         var context = context
         context["title"] = title
-        for (key, value) in context {
-            // Only arrays are seen as `maps` or `list` (see `TemplateData`).
-            switch value.templateValue {
-            case .maps(let maps): context["has_" + key] = !maps.isEmpty
-            case .list(let items): context["has_" + key] = !items.isEmpty
-            default: break
-            }
-        }
+        // Only arrays are seen as `maps` or `list` (see `TemplateData`).
+        for (key, isEmpty) in context.lists { context["has_" + key] = !isEmpty }
         if handout {
             context["handout"] = true
         } else if let kind = handoutKind(template) {

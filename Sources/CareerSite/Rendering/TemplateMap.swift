@@ -80,6 +80,18 @@ struct TemplateMap: ExpressibleByDictionaryLiteral {
         }
     }
 
+    /// The names whose values a template sees as lists (of maps or of other values), each with whether its list
+    /// is empty, from what was worked out when they were set.
+    var lists: [(key: String, isEmpty: Bool)] {
+        entries.compactMap { entry in
+            switch entry.shown {
+            case .maps(let maps): (entry.key, maps.isEmpty)
+            case .list(let items): (entry.key, items.isEmpty)
+            default: nil
+            }
+        }
+    }
+
     var keys: [String] { entries.map(\.key) }
     var count: Int { entries.count }
     var isEmpty: Bool { entries.isEmpty }
