@@ -45,6 +45,15 @@ import Testing
             Issue.record("a replaced value is what a template sees")
             return
         }
+        // Values read back are seen by a template as the ones set were.
+        let kinds: TemplateContext = [
+            "html": RawHTML("<b>"), "words": ["x", "y"], "n": 3, "maps": [TemplateContext(), TemplateContext()],
+        ]
+        #expect((kinds["html"] as? RawHTML)?.html == "<b>" && kinds["n"] as? Int == 3 && (kinds["maps"] as? [TemplateContext])?.count == 2)
+        guard case .list(let words) = kinds["words"]?.templateValue, case .text("y") = words.last, words.count == 2 else {
+            Issue.record("a list of text reads back as that list")
+            return
+        }
         // Lists of maps and of values, empty or not, are named with whether they are empty; nothing else is.
         let lists: TemplateContext = [
             "maps": [TemplateContext()], "none": [TemplateContext](), "words": ["x"], "no_words": [String](), "text": "x", "flag": true,

@@ -7,21 +7,13 @@
 /// (SipHash, per lookup and per insertion, in every dictionary) and making and freeing dictionaries were about
 /// 13 % of the instructions of a build.
 struct TemplateMap: ExpressibleByDictionaryLiteral {
+    /// A name and how a template sees its value (`TemplateData.templateValue`), worked out once when it is set. The
+    /// value itself is not kept: storing it too (an existential box beside the `TemplateValue`) made every entry
+    /// twice as costly to copy and free, and nothing but tests reads it back (see the subscript).
     private struct Entry {
         let hash: Int
         let key: String
-        var value: any TemplateData {
-            didSet { shown = value.templateValue }
-        }
-        /// How a template sees `value`, worked out once when it is set rather than at each lookup.
-        private(set) var shown: TemplateValue?
-
-        init(hash: Int, key: String, value: any TemplateData) {
-            self.hash = hash
-            self.key = key
-            self.value = value
-            shown = value.templateValue
-        }
+        var shown: TemplateValue?
     }
 
     private var entries: [Entry] = []
@@ -61,8 +53,10 @@ struct TemplateMap: ExpressibleByDictionaryLiteral {
         index(of: key, hash: hash).flatMap { entries[$0].shown }
     }
 
+    /// Reading gives a value that a template sees the same way as the one set: the same value for text, markup,
+    /// flags, numbers, maps and lists of maps; empty text (which a template sees as absent) reads as `""`.
     subscript(key: String) -> (any TemplateData)? {
-        get { index(of: key, hash: Self.hash(key)).map { entries[$0].value } }
+        get { index(of: key, hash: Self.hash(key)).map { Self.data(entries[$0].shown) } }
         set {
             // Without a switch over `(found, newValue)`: making that tuple copied the value's existential box, and
             // this runs for every name of every context (290,000 times in a build of 2,000 roles).
@@ -73,10 +67,27 @@ struct TemplateMap: ExpressibleByDictionaryLiteral {
                 return
             }
             if let found {
-                entries[found].value = newValue
+                entries[found].shown = newValue.templateValue
             } else {
-                entries.append(Entry(hash: hash, key: key, value: newValue))
+                entries.append(Entry(hash: hash, key: key, shown: newValue.templateValue))
             }
+        }
+    }
+
+    /// A value a template sees as `shown`.
+    private static func data(_ shown: TemplateValue?) -> any TemplateData {
+        switch shown {
+        case nil: ""
+        case .text(let text): text
+        case .html(let html): RawHTML(html)
+        case .bytes(let bytes): RenderedHTML(bytes)
+        case .bool(let flag): flag
+        case .map(let map): map
+        case .maps(let maps): maps
+        case .lazyMaps(let maps): maps
+        case .list(let values): TemplateValues(values: values)
+        case .int(let number): number
+        case .deferred(let render): render
         }
     }
 
@@ -107,6 +118,12 @@ struct TemplateMap: ExpressibleByDictionaryLiteral {
 
 extension TemplateMap: Sequence {
     func makeIterator() -> some IteratorProtocol<(key: String, value: any TemplateData)> {
-        entries.lazy.map { (key: $0.key, value: $0.value) }.makeIterator()
+        entries.lazy.map { (key: $0.key, value: Self.data($0.shown)) }.makeIterator()
     }
+}
+
+/// A list of values other than maps, as a template sees it (what `TemplateMap` gives back for one).
+struct TemplateValues: TemplateData {
+    var values: [TemplateValue]
+    var templateValue: TemplateValue? { .list(values) }
 }
