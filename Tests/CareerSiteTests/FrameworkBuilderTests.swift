@@ -154,6 +154,40 @@ import Testing
             ])
     }
 
+    /// Codes sorted as plain text put "CL10" between "CL1" and "CL2" once a domain had ten capabilities.
+    @Test func capabilitiesFollowTheirCodesAsNumbersAreRead() throws {
+        func capability(_ title: String, code: String?) -> String {
+            "---\ntitle: \(title)\n" + (code.map { "code: \($0)\n" } ?? "")
+                + "domain: clinical\nsummary: S.\nlevels:\n  entry: E.\n---\n"
+        }
+        let site = try TestSite([
+            "capabilities/a-tenth.md": capability("A tenth", code: "CL10"),
+            "capabilities/a-second.md": capability("A second", code: "CL2"),
+            "capabilities/a-plain.md": capability("A plain one", code: nil),
+            "capabilities/a-ninth.md": capability("A ninth", code: "CL9"),
+        ])
+        defer { site.remove() }
+        var builder = FrameworkBuilder(content: ContentLoader(root: site.content, displayRoot: "Content").load())
+        let framework = try #require(builder.build().0)
+        #expect(framework.capabilities.map(\.id.rawValue) == ["assessment", "a-second", "a-ninth", "a-tenth", "a-plain"])
+    }
+
+    @Test func naturalOrderReadsDigitRunsAsNumbers() {
+        let expected = [
+            "", "1.2", "1.9", "1.10", "2", "PC", "PC-1", "PC01", "PC1", "PC2", "PC010", "PC10", "PC99", "PC100", "PCa", "Pé1",
+            "Pé2",
+        ]
+        #expect(expected.reversed().sorted(by: NaturalOrder.less) == expected)
+        #expect(expected.shuffled().sorted(by: NaturalOrder.less) == expected)
+        // A strict total order: exactly one of less, greater or the same bytes, for every pair.
+        for a in expected {
+            for b in expected {
+                let outcomes = [NaturalOrder.less(a, b), NaturalOrder.less(b, a), Array(a.utf8) == Array(b.utf8)]
+                #expect(outcomes.filter { $0 }.count == 1, "\(a) and \(b)")
+            }
+        }
+    }
+
     @Test func modelIndexesLinkBothWays() throws {
         let site = try TestSite()
         defer { site.remove() }

@@ -54,10 +54,20 @@ public struct Framework: Sendable {
         let domainOrder = Dictionary(uniqueKeysWithValues: domains.enumerated().map { ($1.id, $0) })
         // Each entry's sort key is worked out once, not at each comparison (two dictionary lookups each), and the
         // entries, large structures, are moved once rather than at every step of the sort.
+        // Within a domain, by code as people read codes (`NaturalOrder`), capabilities without one last.
         let capabilities = Self.sorted(capabilities) {
-            (domainOrder[$0.domain] ?? 0, $0.code ?? "~", $0.title, $0.id)
-        } by: {
-            $0 < $1
+            (domain: domainOrder[$0.domain] ?? 0, code: $0.code, title: $0.title, id: $0.id)
+        } by: { a, b in
+            if a.domain != b.domain { return a.domain < b.domain }
+            switch (a.code, b.code) {
+            case (let x?, let y?):
+                if NaturalOrder.less(x, y) { return true }
+                if NaturalOrder.less(y, x) { return false }
+            case (.some, nil): return true
+            case (nil, .some): return false
+            case (nil, nil): break
+            }
+            return (a.title, a.id) < (b.title, b.id)
         }
         let roles = Self.sorted(roles) {
             (stageOrder[$0.stage] ?? 0, $0.title, $0.id)
