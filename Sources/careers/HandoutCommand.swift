@@ -28,6 +28,16 @@ struct Handout: ParsableCommand {
     func run() throws {
         let name = reference == "framework" ? "framework.html" : reference.replacingOccurrences(of: ":", with: "-") + ".html"
         let file = URL(fileURLWithPath: out ?? name)
+        if let pdf {
+            do {
+                try PDFPrinter.checkDestination(URL(fileURLWithPath: pdf))
+            } catch {
+                let diagnostics = [Diagnostic.error(error.description, at: nil)]
+                Reporter.print(diagnostics)
+                Reporter.printFailure(diagnostics)
+                throw ExitCode(1)
+            }
+        }
         let report = SiteBuilder.handout(folders.buildOptions(output: "Output"), reference: reference, to: file)
         Reporter.print(report.diagnostics)
         guard report.succeeded, let written = report.handouts.first else {

@@ -172,6 +172,35 @@ import Testing
             ])
     }
 
+    /// Foundation's own message for a missing folder was "The operation could not be completed. The file doesn't
+    /// exist.", naming neither the folder nor what to do.
+    @Test func aHandoutForAFolderThatIsNotThereSaysWhichFolder() throws {
+        let site = try TestSite(Self.files)
+        defer { site.remove() }
+        let missing = site.root.appendingPathComponent("handouts/one.html")
+        let report = SiteBuilder.handout(site.options, reference: "role:nurse", to: missing)
+        let folder = site.root.appendingPathComponent("handouts").path
+        #expect(
+            report.diagnostics.map(\.description) == [
+                "error: cannot write '\(missing.path)': there is no folder '\(folder)'; create it first, or choose another path"
+            ])
+        try Data().write(to: site.root.appendingPathComponent("handouts"))
+        let underFile = SiteBuilder.handout(site.options, reference: "role:nurse", to: missing)
+        #expect(underFile.diagnostics.map(\.description) == ["error: cannot write '\(missing.path)': '\(folder)' is a file, not a folder"])
+        // A PDF's folder is checked before any browser runs (Chromium's own message ended a page of its log).
+        let pdf = site.root.appendingPathComponent("nowhere/one.pdf")
+        do {
+            try PDFPrinter.print(
+                site.root.appendingPathComponent("one.html"), to: pdf, browser: URL(fileURLWithPath: "/nonexistent/chrome"))
+            Issue.record("expected an error")
+        } catch {
+            #expect(
+                error.description
+                    == "cannot write '\(pdf.path)': there is no folder '\(site.root.appendingPathComponent("nowhere").path)'; create it first, or choose another path"
+            )
+        }
+    }
+
     @Test func printingWithoutABrowserSaysHowToInstallOne() {
         #expect(PDFPrinter.findBrowser(environment: ["PATH": "/nonexistent"]) == nil)
         #expect(PDFPrinter.findBrowser(environment: ["CHROMIUM": "/nonexistent/chrome"]) == nil)

@@ -29,6 +29,21 @@ enum FileKind: Equatable, Sendable {
     }
 }
 
+/// The folder a single file (a handout, its PDF) is to be written in.
+enum OutputFolder {
+    /// Why `file` cannot be written because of its folder (there is none, or it is a file), in the user's terms; nil
+    /// when the folder is there. Foundation's own text for a missing folder ("The file doesn't exist") names neither
+    /// the folder nor what to do, and Chromium's ends a page of its log.
+    static func problem(for file: URL) -> String? {
+        let folder = file.deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
+            return "there is no folder '\(folder)'; create it first, or choose another path"
+        }
+        return isFolder.boolValue ? nil : "'\(folder)' is a file, not a folder"
+    }
+}
+
 /// What `lstat` says of a regular file that changes whenever its bytes do: its device, inode and size, and the
 /// times of its last modification and last status change, in nanoseconds since 1970. As in git's index, a file
 /// whose stamp is the one recorded when its bytes were hashed still has those bytes, provided the stamp was taken

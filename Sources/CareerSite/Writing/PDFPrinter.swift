@@ -7,6 +7,7 @@ public enum PDFPrinter {
 
     public enum Failure: Error, CustomStringConvertible {
         case noBrowser
+        case cannotWrite(path: String, reason: String)
         case failed(status: Int32, output: String)
 
         public var description: String {
@@ -14,6 +15,8 @@ public enum PDFPrinter {
             case .noBrowser:
                 "no headless Chromium was found to print the PDF; install one (on Debian or Ubuntu: "
                     + "sudo apt-get install chromium), or set CHROMIUM to the path of a Chromium or Chrome binary"
+            case .cannotWrite(let path, let reason):
+                "cannot write '\(path)': \(reason)"
             case .failed(let status, let output):
                 "Chromium could not print the PDF (exit status \(status))\(output.isEmpty ? "" : ": \(output)")"
             }
@@ -36,8 +39,14 @@ public enum PDFPrinter {
         return nil
     }
 
+    /// Fails when `pdf` cannot be written for want of its folder, before anything else is written or run.
+    public static func checkDestination(_ pdf: URL) throws(Failure) {
+        if let problem = OutputFolder.problem(for: pdf) { throw .cannotWrite(path: pdf.path, reason: problem) }
+    }
+
     /// Prints `html` (a file) to `pdf`, A4 as the handout's CSS asks, without the browser's own header and footer.
     public static func print(_ html: URL, to pdf: URL, browser: URL? = findBrowser()) throws(Failure) {
+        try checkDestination(pdf)
         guard let browser else { throw .noBrowser }
         let process = Process()
         process.executableURL = browser
