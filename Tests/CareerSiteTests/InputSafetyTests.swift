@@ -96,7 +96,7 @@ import Testing
         #expect(
             site.check() == [
                 "Content/assets/logo.png:1:1: error: 'assets/logo.png' differs from 'assets/Logo.png' only in case, so they would be one file on macOS or Windows; rename one",
-                "Content/roles/café.md:1:1: error: invalid file name 'café.md': an id is lower-case letters, digits and single hyphens, starting with a letter, at most 64 characters (rename it to 'caf.md'?)",
+                "Content/roles/café.md:1:1: error: invalid file name 'café.md': an id is lower-case letters, digits and single hyphens, starting with a letter, at most 64 characters (rename it to 'cafe.md'?)",
             ])
         try FileManager.default.removeItem(at: site.content.appendingPathComponent("roles/café.md"))
         try FileManager.default.removeItem(at: site.content.appendingPathComponent("assets/logo.png"))

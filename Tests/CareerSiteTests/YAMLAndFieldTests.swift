@@ -157,6 +157,9 @@ import Testing
         #expect(IdentifierRules.suggestion(for: "District Nurse") == "district-nurse")
         #expect(IdentifierRules.suggestion(for: "fcp_physio") == "fcp-physio")
         #expect(IdentifierRules.suggestion(for: "ok") == nil)
+        #expect(IdentifierRules.suggestion(for: "café") == "cafe")
+        #expect(IdentifierRules.suggestion(for: "Société Générale") == "societe-generale")
+        #expect(IdentifierRules.suggestion(for: "Straße Ærø") == "strasse-aero")
     }
 
     @Test func nearestSuggestionIsAPlausibleTypo() {

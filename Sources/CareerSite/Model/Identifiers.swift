@@ -1,3 +1,5 @@
+import Foundation
+
 /// An entry's id, typed by its kind so a role id can never be used where a stage id is meant.
 ///
 /// Valid ids are lower-case ASCII letters, digits and single hyphens, 1 to 64 characters, starting with a letter.
@@ -80,10 +82,21 @@ enum IdentifierRules {
         return true
     }
 
-    /// A valid id that a person probably meant by `text` (`District Nurse` -> `district-nurse`), if any.
+    /// Lower-case letters with no decomposition, as they are usually written in ASCII.
+    private static let latinLetters: [Unicode.Scalar: String] = [
+        "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
+    ]
+
+    /// A valid id that a person probably meant by `text` (`District Nurse` -> `district-nurse`, `Café` -> `cafe`),
+    /// if any. Accents are dropped rather than the letters that carry them (which suggested `caf` for `café`).
     static func suggestion(for text: String) -> String? {
         var result = ""
-        for scalar in text.lowercased().unicodeScalars {
+        for scalar in text.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars {
+            if scalar.properties.generalCategory == .nonspacingMark { continue }
+            if let spelled = Self.latinLetters[scalar] {
+                result += spelled
+                continue
+            }
             if scalar.isASCII, CharacterSetLike.isAlphanumeric(scalar) {
                 result.unicodeScalars.append(scalar)
             } else if !result.hasSuffix("-") {
