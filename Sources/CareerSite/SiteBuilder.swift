@@ -267,20 +267,9 @@ public enum SiteBuilder {
             try output.contents.write(to: file, options: .atomic)
         } catch {
             return BuildReport(
-                diagnostics: diagnostics + [.error("cannot write '\(file.path)': \(writeFailure(error, to: file))", at: nil)])
+                diagnostics: diagnostics + [.error("cannot write '\(file.path)': \(OutputFolder.writeFailure(error, to: file))", at: nil)])
         }
         return BuildReport(diagnostics: diagnostics, pages: 1, handouts: [(file.path, output.contents.count)])
-    }
-
-    /// Why writing `file` failed, in the user's terms: Foundation's own text for a missing folder ("The file
-    /// doesn't exist") names neither the folder nor what to do.
-    static func writeFailure(_ error: any Error, to file: URL) -> String {
-        if let problem = OutputFolder.problem(for: file) { return problem }
-        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            let code = Int32(underlying.code)
-            return "\(String(cString: strerror(code))) (errno \(code))"
-        }
-        return error.localizedDescription
     }
 
     /// Reads the bytes of content assets (for handouts, which inline images).

@@ -25,6 +25,11 @@ struct Handout: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also print the handout to this PDF file with a headless Chromium.", valueName: "file"))
     var pdf: String?
 
+    func validate() throws {
+        if out?.isEmpty == true { throw ValidationError("--out needs a file name") }
+        if pdf?.isEmpty == true { throw ValidationError("--pdf needs a file name") }
+    }
+
     func run() throws {
         let name = reference == "framework" ? "framework.html" : reference.replacingOccurrences(of: ":", with: "-") + ".html"
         let file = URL(fileURLWithPath: out ?? name)

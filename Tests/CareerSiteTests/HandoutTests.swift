@@ -187,6 +187,17 @@ import Testing
         try Data().write(to: site.root.appendingPathComponent("handouts"))
         let underFile = SiteBuilder.handout(site.options, reference: "role:nurse", to: missing)
         #expect(underFile.diagnostics.map(\.description) == ["error: cannot write '\(missing.path)': '\(folder)' is a file, not a folder"])
+        // A folder is not a file name: Foundation said "(NSCocoaErrorDomain error 512.)".
+        let folderItself = SiteBuilder.handout(site.options, reference: "role:nurse", to: site.root)
+        #expect(
+            folderItself.diagnostics.map(\.description) == ["error: cannot write '\(site.root.path)': it is a folder; name a file in it"])
+        // Nor for a PDF, which once reported "Printed <folder>." when Chromium had written nothing.
+        do {
+            try PDFPrinter.checkDestination(site.root)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "cannot write '\(site.root.path)': it is a folder; name a file in it")
+        }
         // A PDF's folder is checked before any browser runs (Chromium's own message ended a page of its log).
         let pdf = site.root.appendingPathComponent("nowhere/one.pdf")
         do {

@@ -36,6 +36,19 @@ import Testing
         }
     }
 
+    /// An empty `--out` was read as the current folder, and the write failed with Foundation's "error 512".
+    @Test func aHandoutNeedsFileNamesThatAreNotEmpty() {
+        for arguments in [["handout", "role:nurse", "--out", ""], ["handout", "role:nurse", "--pdf", ""]] {
+            do {
+                _ = try Careers.parseAsRoot(arguments)
+                Issue.record("expected an error: \(arguments)")
+            } catch {
+                #expect(Careers.message(for: error) == "\(arguments[2]) needs a file name", "\(arguments)")
+            }
+        }
+        #expect((try? Careers.parseAsRoot(["handout", "role:nurse", "--out", "x.html", "--pdf", "x.pdf"])) is Handout)
+    }
+
     @Test func everythingElseIsLeftToArgumentParser() {
         let cases: [[String]] = [
             ["--help"], ["-h"], ["help"], ["build", "--help"], ["build", "-h"], ["help", "build"],

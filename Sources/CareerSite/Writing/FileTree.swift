@@ -31,17 +31,35 @@ enum FileKind: Equatable, Sendable {
 
 /// The folder a single file (a handout, its PDF) is to be written in.
 enum OutputFolder {
-    /// Why `file` cannot be written because of its folder (there is none, or it is a file), in the user's terms; nil
-    /// when the folder is there. Foundation's own text for a missing folder ("The file doesn't exist") names neither
-    /// the folder nor what to do, and Chromium's ends a page of its log.
+    /// Why `file` cannot be written because of where it is (its folder is missing or a file, or the path is a folder
+    /// itself), in the user's terms; nil when nothing is in the way. Foundation's own text for a missing folder
+    /// ("The file doesn't exist") names neither the folder nor what to do, and Chromium's ends a page of its log.
     static func problem(for file: URL) -> String? {
-        let folder = file.deletingLastPathComponent().path
+        let fileManager = FileManager.default
         var isFolder: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
+        if fileManager.fileExists(atPath: file.path, isDirectory: &isFolder), isFolder.boolValue {
+            return "it is a folder; name a file in it"
+        }
+        let folder = file.deletingLastPathComponent().path
+        if !fileManager.fileExists(atPath: folder, isDirectory: &isFolder) {
             return "there is no folder '\(folder)'; create it first, or choose another path"
         }
         return isFolder.boolValue ? nil : "'\(folder)' is a file, not a folder"
     }
+
+    /// Why writing `file` failed with `error`, in the user's terms: the problem with where it is, else the system's
+    /// reason, else that the folder would not take a new file.
+    static func writeFailure(_ error: any Error, to file: URL) -> String {
+        if let problem = problem(for: file) { return problem }
+        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return reason(Int32(underlying.code))
+        }
+        let folder = file.deletingLastPathComponent().path
+        if access(folder, W_OK) != 0 { return reason(errno) }
+        return "'\(folder)' does not take new files"
+    }
+
+    private static func reason(_ code: Int32) -> String { "\(String(cString: strerror(code))) (errno \(code))" }
 }
 
 /// What `lstat` says of a regular file that changes whenever its bytes do: its device, inode and size, and the

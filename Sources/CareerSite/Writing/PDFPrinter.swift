@@ -39,7 +39,8 @@ public enum PDFPrinter {
         return nil
     }
 
-    /// Fails when `pdf` cannot be written for want of its folder, before anything else is written or run.
+    /// Fails when `pdf` cannot be written because of where it is (see `OutputFolder`), before anything else is
+    /// written or run.
     public static func checkDestination(_ pdf: URL) throws(Failure) {
         if let problem = OutputFolder.problem(for: pdf) { throw .cannotWrite(path: pdf.path, reason: problem) }
     }
@@ -67,8 +68,9 @@ public enum PDFPrinter {
         }
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let fileExists = FileManager.default.fileExists(atPath: pdf.path)
-        guard process.terminationStatus == 0, fileExists else {
+        // A regular file: a folder at the path (which `checkDestination` refuses) once passed for a printed PDF.
+        let printed = FileKind(path: pdf.path) == .file
+        guard process.terminationStatus == 0, printed else {
             let text = String(decoding: output, as: UTF8.self).split(separator: "\n").suffix(3).joined(separator: " ")
             throw .failed(status: process.terminationStatus, output: text)
         }
