@@ -87,9 +87,15 @@ import Testing
         defer { site.remove() }
         // The temporary folder is not expected to be inside a git repository.
         guard Git.run(["rev-parse", "--show-toplevel"], in: site.root).status != 0 else { return }
-        #expect(throws: RevisionError.notARepository(site.content.path)) {
+        #expect(throws: RevisionError.notARepository(site.content.path, revision: "HEAD~1")) {
             try RevisionSource(parsing: "HEAD~1", contentFolder: site.content).load()
         }
+        // A folder name with a typo is read as a revision: the message says so, naming what was typed.
+        let typo = site.root.appendingPathComponent("Contnet").path
+        #expect(
+            RevisionError.notARepository(site.content.path, revision: typo).description
+                == "'\(typo)' is not a folder, and it cannot be read as a git revision: the content folder '\(site.content.path)' "
+                + "is not in a git repository; give a content folder instead")
     }
 
     @Test func aPreviousRevisionWithErrorsSaysItDoesNotBuild() throws {

@@ -122,7 +122,7 @@ public struct RevisionSource: Sendable, Hashable, CustomStringConvertible {
         let result = Git.run(["rev-parse", "--show-toplevel"], in: start)
         if let launchProblem = result.launchProblem { throw .git(launchProblem) }
         let top = result.output.trimmingCharacters(in: .newlines)
-        guard result.status == 0, !top.isEmpty else { throw .notARepository(contentFolder.path) }
+        guard result.status == 0, !top.isEmpty else { throw .notARepository(contentFolder.path, revision: name) }
         return URL(fileURLWithPath: top)
     }
 
@@ -131,7 +131,7 @@ public struct RevisionSource: Sendable, Hashable, CustomStringConvertible {
         let folder = contentFolder.standardizedFileURL.resolvingSymlinksInPath().path
         let root = top.standardizedFileURL.resolvingSymlinksInPath().path
         if folder == root { return "" }
-        guard folder.hasPrefix(root + "/") else { throw .notARepository(contentFolder.path) }
+        guard folder.hasPrefix(root + "/") else { throw .notARepository(contentFolder.path, revision: name) }
         return String(folder.dropFirst(root.count + 1))
     }
 
@@ -150,7 +150,7 @@ public enum RevisionError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     case missingFolder(String)
-    case notARepository(String)
+    case notARepository(String, revision: String)
     /// The revision, and the repository it was looked up in (`nil` when it is not a revision at all).
     case unknownRevision(String, repository: String?)
     case missingPath(String, revision: String)
@@ -166,8 +166,11 @@ public enum RevisionError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .missingFolder(let name):
             return "there is no folder '\(name)'"
-        case .notARepository(let path):
-            return "'\(path)' is not in a git repository, so revisions cannot be read from it; give a content folder instead"
+        case .notARepository(let path, let revision):
+            // Said of the revision the user typed: a folder name with a typo is read as a revision, and a message
+            // about the content folder alone (often the default, `Content`) did not say why it was looked at.
+            return "'\(revision)' is not a folder, and it cannot be read as a git revision: the content folder '\(path)' "
+                + "is not in a git repository; give a content folder instead"
         case .unknownRevision(let revision, let repository):
             let place = repository.map { " in the git repository at \($0)" } ?? ""
             return "'\(revision)' is neither a folder nor a revision\(place)"
