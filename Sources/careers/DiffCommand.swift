@@ -34,6 +34,12 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The working content folder; git revisions are read from its repository.", valueName: "dir"))
     var content = "Content"
 
+    func validate() throws {
+        try requireName(content, of: "--content", naming: "a folder name")
+        try requireName(old, of: "the old revision", naming: "a folder or a git revision")
+        try requireName(new, of: "the new revision", naming: "a folder or a git revision")
+    }
+
     func run() throws {
         let contentName = content.count > 1 && content.hasSuffix("/") ? String(content.dropLast()) : content
         let contentFolder = URL(fileURLWithPath: content)

@@ -26,8 +26,8 @@ struct Handout: ParsableCommand {
     var pdf: String?
 
     func validate() throws {
-        if out?.isEmpty == true { throw ValidationError("--out needs a file name") }
-        if pdf?.isEmpty == true { throw ValidationError("--pdf needs a file name") }
+        try requireName(out, of: "--out", naming: "a file name")
+        try requireName(pdf, of: "--pdf", naming: "a file name")
     }
 
     func run() throws {

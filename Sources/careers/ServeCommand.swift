@@ -33,6 +33,10 @@ struct Serve: ParsableCommand {
 
     static let helperName = "careers-serve"
 
+    func validate() throws {
+        try requireName(output, of: "--output", naming: "a folder name")
+    }
+
     func run() throws {
         guard let helper = Self.helper() else {
             let folder = Self.ownFolder()?.path ?? "the folder of careers"

@@ -24,6 +24,7 @@ struct Synth: ParsableCommand {
     var seed: UInt64 = 1
 
     func validate() throws {
+        try requireName(out, of: "--out", naming: "a folder name")
         guard (1...1_000_000).contains(roles) else { throw ValidationError("--roles must be between 1 and 1000000, found \(roles)") }
     }
 

@@ -17,12 +17,23 @@ struct Careers: ParsableCommand {
 }
 
 /// Options shared by every command that reads content.
+/// Refuses an empty value for an option that names a file, folder or revision: `URL(fileURLWithPath: "")` is the
+/// current folder, so an empty `--output` was taken for it, and the error that followed named the wrong folder.
+func requireName(_ value: String?, of option: String, naming what: String) throws {
+    if value?.isEmpty == true { throw ValidationError("\(option) needs \(what)") }
+}
+
 struct FolderOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The content folder (Markdown with front matter).", valueName: "dir"))
     var content = BuildRequest.defaultContent
 
     @Option(name: .long, help: ArgumentHelp("The templates folder (Mustache templates, partials/ and assets/).", valueName: "dir"))
     var templates = BuildRequest.defaultTemplates
+
+    func validate() throws {
+        try requireName(content, of: "--content", naming: "a folder name")
+        try requireName(templates, of: "--templates", naming: "a folder name")
+    }
 
     func buildOptions(output: String) -> BuildOptions {
         BuildOptions(contentPath: content, templatesPath: templates, outputPath: output)
@@ -53,6 +64,11 @@ struct Build: ParsableCommand {
             "A previous revision to compare with: a content folder, or a git revision such as HEAD~1 or v0.2:Content. Adds changes.html and marks changed pages.",
             valueName: "dir-or-rev"))
     var previous: String?
+
+    func validate() throws {
+        try requireName(output, of: "--output", naming: "a folder name")
+        try requireName(previous, of: "--previous", naming: "a folder or a git revision")
+    }
 
     var request: BuildRequest {
         BuildRequest(content: folders.content, templates: folders.templates, output: output, previous: previous)

@@ -36,14 +36,30 @@ import Testing
         }
     }
 
-    /// An empty `--out` was read as the current folder, and the write failed with Foundation's "error 512".
-    @Test func aHandoutNeedsFileNamesThatAreNotEmpty() {
-        for arguments in [["handout", "role:nurse", "--out", ""], ["handout", "role:nurse", "--pdf", ""]] {
+    /// An empty name was read as the current folder (`URL(fileURLWithPath: "")`): `--output ''` said the current
+    /// folder "is not empty and was not created by careers", and `handout --out ''` failed with Foundation's
+    /// "error 512".
+    @Test func optionsThatNameAFileOrFolderMayNotBeEmpty() {
+        let cases: [([String], String)] = [
+            (["--output", ""], "--output needs a folder name"),
+            (["build", "--output="], "Missing value for '--output <dir>'"),
+            (["build", "--content", ""], "--content needs a folder name"),
+            (["check", "--templates", ""], "--templates needs a folder name"),
+            (["build", "--previous", ""], "--previous needs a folder or a git revision"),
+            (["handout", "role:nurse", "--out", ""], "--out needs a file name"),
+            (["handout", "role:nurse", "--pdf", ""], "--pdf needs a file name"),
+            (["synth", "--roles", "3", "--out", ""], "--out needs a folder name"),
+            (["serve", "--output", ""], "--output needs a folder name"),
+            (["diff", ""], "the old revision needs a folder or a git revision"),
+            (["diff", "HEAD~1", "--content", ""], "--content needs a folder name"),
+        ]
+        for (arguments, expected) in cases {
+            #expect(BuildRequest(quickParsing: arguments) == nil, "\(arguments)")
             do {
                 _ = try Careers.parseAsRoot(arguments)
                 Issue.record("expected an error: \(arguments)")
             } catch {
-                #expect(Careers.message(for: error) == "\(arguments[2]) needs a file name", "\(arguments)")
+                #expect(Careers.message(for: error) == expected, "\(arguments)")
             }
         }
         #expect((try? Careers.parseAsRoot(["handout", "role:nurse", "--out", "x.html", "--pdf", "x.pdf"])) is Handout)
