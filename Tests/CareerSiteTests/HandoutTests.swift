@@ -212,6 +212,37 @@ import Testing
         }
     }
 
+    /// A browser that exited 0 without printing left an older PDF at the path, which passed for the new one.
+    @Test func aPDFReplacesTheOldOneOnlyWhenTheBrowserPrintedOne() throws {
+        let site = try TestSite(Self.files)
+        defer { site.remove() }
+        let html = site.root.appendingPathComponent("one.html")
+        try Data("<!DOCTYPE html><title>x</title>".utf8).write(to: html)
+        let pdf = site.root.appendingPathComponent("one.pdf")
+        try Data("old".utf8).write(to: pdf)
+        func browser(_ name: String, _ script: String) throws -> URL {
+            let url = site.root.appendingPathComponent(name)
+            try Data("#!/bin/sh\n\(script)\n".utf8).write(to: url)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+            return url
+        }
+        // Writes a PDF's first bytes to the path it is given in --print-to-pdf=PATH.
+        let printing = try browser(
+            "printing", #"for a in "$@"; do case "$a" in --print-to-pdf=*) printf '%%PDF-1.4 x' > "${a#--print-to-pdf=}";; esac; done"#)
+        let silent = try browser("silent", "exit 0")
+        do {
+            try PDFPrinter.print(html, to: pdf, browser: silent)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "Chromium could not print the PDF (exit status 0)")
+        }
+        #expect(try Data(contentsOf: pdf) == Data("old".utf8))
+        try PDFPrinter.print(html, to: pdf, browser: printing)
+        #expect(try Data(contentsOf: pdf) == Data("%PDF-1.4 x".utf8))
+        // Nothing is left beside it.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: site.root.path).filter { $0.hasPrefix(".") } == [])
+    }
+
     @Test func printingWithoutABrowserSaysHowToInstallOne() {
         #expect(PDFPrinter.findBrowser(environment: ["PATH": "/nonexistent"]) == nil)
         #expect(PDFPrinter.findBrowser(environment: ["CHROMIUM": "/nonexistent/chrome"]) == nil)

@@ -29,7 +29,7 @@ enum FileKind: Equatable, Sendable {
     }
 }
 
-/// The folder a single file (a handout, its PDF) is to be written in.
+/// Where a single file (a handout, its PDF) is to be written.
 enum OutputFolder {
     /// Why `file` cannot be written because of where it is (its folder is missing or a file, or the path is a folder
     /// itself), in the user's terms; nil when nothing is in the way. Foundation's own text for a missing folder

@@ -46,14 +46,20 @@ public enum PDFPrinter {
     }
 
     /// Prints `html` (a file) to `pdf`, A4 as the handout's CSS asks, without the browser's own header and footer.
+    ///
+    /// Chromium prints to a new file beside `pdf`, which replaces `pdf` only once it holds a PDF: an older PDF at
+    /// the path, left as it was by a failed print, once passed for the new one, and so did a folder there.
     public static func print(_ html: URL, to pdf: URL, browser: URL? = findBrowser()) throws(Failure) {
         try checkDestination(pdf)
         guard let browser else { throw .noBrowser }
+        let printing = pdf.deletingLastPathComponent()
+            .appendingPathComponent(".\(pdf.lastPathComponent).careers-\(getpid()).pdf")
+        defer { unlink(printing.path) }
         let process = Process()
         process.executableURL = browser
         var arguments = [
             "--headless", "--disable-gpu", "--no-pdf-header-footer", "--disable-dev-shm-usage", "--no-first-run",
-            "--print-to-pdf=\(pdf.path)",
+            "--print-to-pdf=\(printing.path)",
         ]
         if geteuid() == 0 { arguments.append("--no-sandbox") }
         arguments.append(html.absoluteURL.absoluteString)
@@ -68,11 +74,20 @@ public enum PDFPrinter {
         }
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        // A regular file: a folder at the path (which `checkDestination` refuses) once passed for a printed PDF.
-        let printed = FileKind(path: pdf.path) == .file
-        guard process.terminationStatus == 0, printed else {
+        guard process.terminationStatus == 0, isPDF(printing.path) else {
             let text = String(decoding: output, as: UTF8.self).split(separator: "\n").suffix(3).joined(separator: " ")
             throw .failed(status: process.terminationStatus, output: text)
         }
+        if rename(printing.path, pdf.path) != 0 {
+            let code = errno
+            throw .cannotWrite(path: pdf.path, reason: "\(String(cString: strerror(code))) (errno \(code))")
+        }
+    }
+
+    /// Whether `path` is a regular file that starts as a PDF does.
+    static func isPDF(_ path: String) -> Bool {
+        guard FileKind(path: path) == .file, let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: 5)) == Data("%PDF-".utf8)
     }
 }
