@@ -64,6 +64,31 @@ public final class PreviewServer: @unchecked Sendable {
         return 0
     }
 
+    /// Runs the server (`run()`) and calls `listening` with the port once it listens. A failure to listen, such as
+    /// a port already in use, ends it at once with that error: waiting for the server to listen while it had already
+    /// failed ended after FlyingFox's 5 s with "Task timed out before completion", and the reason was lost.
+    public func serve(listening: @escaping @Sendable (UInt16) -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.run() }
+            group.addTask { listening(try await self.waitUntilListening()) }
+            // The first error (from either) ends the group and cancels the other; `run()` returns when stopped.
+            while try await group.next() != nil {}
+        }
+    }
+
+    /// What to tell the user when `serve` fails on `port`.
+    public static func message(for error: any Error, port: UInt16) -> String {
+        guard case .failed(let call, let code, let reason) = error as? SocketError else { return "\(error)" }
+        switch (call.lowercased(), code) {
+        case ("bind", EADDRINUSE):
+            return "port \(port) on 127.0.0.1 is in use; stop what uses it, or choose another with --port (0 picks a free one)"
+        case ("bind", EACCES):
+            return "not allowed to listen on port \(port); choose one above 1023 with --port (0 picks a free one)"
+        default:
+            return "cannot listen on 127.0.0.1:\(port): \(call) failed: \(reason) (errno \(code))"
+        }
+    }
+
     public func stop() async {
         #if canImport(Glibc)
             lock.withLock { watcher }?.stop()

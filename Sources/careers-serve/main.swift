@@ -53,17 +53,16 @@ struct ServeHelper: ParsableCommand {
         stopper(terminate)
         Task {
             do {
-                async let running: Void = server.run()
-                let actual = try await server.waitUntilListening()
-                let message =
-                    "Serving \(output)/ at http://127.0.0.1:\(actual)/, watching \(content)/ and \(templates)/. Ctrl-C stops.\n"
-                FileHandle.standardOutput.write(Data(message.utf8))
-                try await running
+                try await server.serve { [output, content, templates] actual in
+                    let message =
+                        "Serving \(output)/ at http://127.0.0.1:\(actual)/, watching \(content)/ and \(templates)/. Ctrl-C stops.\n"
+                    FileHandle.standardOutput.write(Data(message.utf8))
+                }
             } catch  where stopping.isSet {
                 // Stopping the server ends its run with an error (cancelled, or disconnected); the signal's
                 // handler finishes and exits cleanly.
             } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                FileHandle.standardError.write(Data("error: \(PreviewServer.message(for: error, port: port))\n".utf8))
                 Foundation.exit(1)
             }
         }

@@ -109,6 +109,26 @@ import Testing
         await server.stop()
     }
 
+    /// A port in use was reported after FlyingFox's 5 s wait as "Task timed out before completion", without why.
+    @Test func aPortInUseIsReportedAsSuch() async throws {
+        let (root, _, options) = try makeSite()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let first = try PreviewServer(options: options, port: 0) { _ in }
+        let running = Task { try await first.run() }
+        defer { running.cancel() }
+        let port = try await first.waitUntilListening()
+        let second = try PreviewServer(options: options, port: port) { _ in }
+        do {
+            try await second.serve { _ in Issue.record("listened on a port in use") }
+            Issue.record("expected an error")
+        } catch {
+            #expect(
+                PreviewServer.message(for: error, port: port)
+                    == "port \(port) on 127.0.0.1 is in use; stop what uses it, or choose another with --port (0 picks a free one)")
+        }
+        await first.stop()
+    }
+
     @Test func requestPathsStayInsideTheOutputFolder() {
         #expect(PreviewServer.outputPath(for: "/") == "index.html")
         #expect(PreviewServer.outputPath(for: "/roles/a.html?x=1") == "roles/a.html")
