@@ -154,6 +154,18 @@ import Testing
             ])
     }
 
+    /// A role file with broken YAML brought an "unknown role" error from every file that named it, besides its own.
+    @Test func anUnreadableFileIsReportedOnceNotAtEachReference() throws {
+        let diagnostics = try check([
+            "roles/lead-nurse.md": "---\ntitle: Lead nurse\nbands: [\"8a\"\n---\n## Scope\n",
+            "pages/about.md": "---\ntitle: About\n---\nSee [the lead](role:lead-nurse) and [its scope](role:lead-nurse#scope).\n",
+        ])
+        #expect(
+            diagnostics == [
+                "Content/roles/lead-nurse.md:4:1: error: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 3)"
+            ])
+    }
+
     /// Codes sorted as plain text put "CL10" between "CL1" and "CL2" once a domain had ten capabilities.
     @Test func capabilitiesFollowTheirCodesAsNumbersAreRead() throws {
         func capability(_ title: String, code: String?) -> String {

@@ -19,6 +19,10 @@ struct LoadedContent: Sendable {
     var documents: [SourceDocument] = []
     var assets: [Asset] = []
     var diagnostics: [Diagnostic] = []
+    /// The ids of entries whose file is there but could not be read (not UTF-8, front matter not closed, invalid
+    /// YAML), by kind. Their own error is reported; references to them are not, or one broken role file brought an
+    /// "unknown role" error from every page and route that named it.
+    var unreadable: [EntryKind: Set<String>] = [:]
 }
 
 /// Finds and reads the files under `Content/`: checks names and layout, decodes text, splits front matter
@@ -105,7 +109,10 @@ struct ContentLoader {
         }
         for (index, (document, diagnostics)) in results.values.enumerated() {
             content.diagnostics += diagnostics
-            guard let document else { continue }
+            guard let document else {
+                if let kind = readPaths[index].kind { content.unreadable[kind, default: []].insert(readPaths[index].id) }
+                continue
+            }
             if readPaths[index].kind == nil { content.framework = document } else { content.documents.append(document) }
         }
         return content

@@ -10,6 +10,8 @@ struct FrameworkBuilder {
     private let content: LoadedContent
     /// Ids that exist per kind (from file names), so one bad file does not cause errors in the files that link to it.
     private let known: [EntryKind: Set<String>]
+    /// `kind:id` of each entry whose file could not be read (`LoadedContent.unreadable`): its headings are unknown.
+    private let unreadable: Set<String>
     private let assetPaths: Set<String>
     /// Each document's rendered body, by document path (see `RenderedBody`).
     private let bodies: [String: RenderedBody]
@@ -34,7 +36,10 @@ struct FrameworkBuilder {
         for document in content.documents {
             if let kind = document.kind { known[kind, default: []].insert(document.id) }
         }
+        // An entry whose file could not be read still exists: its error is reported once, at the file.
+        for (kind, ids) in content.unreadable { known[kind, default: []].formUnion(ids) }
         self.known = known
+        self.unreadable = Set(content.unreadable.flatMap { kind, ids in ids.map { "\(kind.rawValue):\($0)" } })
         self.assetPaths = Set(content.assets.map(\.path))
         self.bodies = Self.renderBodies(
             content.documents + (content.framework.map { [$0] } ?? []), known: known, assets: assetPaths)
@@ -458,7 +463,7 @@ struct FrameworkBuilder {
                 continue
             }
             let ids = headingIDs[target.name] ?? []
-            guard !ids.contains(link.fragment) else { continue }
+            guard !ids.contains(link.fragment), !unreadable.contains(target.name) else { continue }
             let headings = ids.isEmpty ? "it has no headings" : "its heading ids: \(ids.prefix(20).joined(separator: ", "))"
             let place = target.isSamePage ? "this file" : target.name.replacingOccurrences(of: ":", with: " '") + "'"
             report(
