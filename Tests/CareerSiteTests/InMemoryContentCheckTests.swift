@@ -15,6 +15,27 @@ import Testing
         #expect(inMemory == site.check())
     }
 
+    /// As on disk, a file that cannot be read is reported once, not at each reference to it; and what the loader
+    /// said of the file on disk goes when its bytes are replaced.
+    @Test func anUnreadableReplacementIsReportedOnceAsOnDisk() throws {
+        let broken = "---\ntitle: Lead nurse\nbands: [\"8a\"\n---\n"
+        let site = try TestSite()
+        defer { site.remove() }
+        let check = InMemoryContentCheck(root: site.content, displayRoot: "Content")
+        let inMemory = check.diagnostics(replacing: "roles/lead-nurse.md", with: Data(broken.utf8)).map(\.description)
+        try site.write("roles/lead-nurse.md", broken)
+        #expect(
+            inMemory == [
+                "Content/roles/lead-nurse.md:4:1: error: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 3)"
+            ])
+        #expect(inMemory == site.check())
+        // Checked against the broken folder, the file's good bytes bring no error at all.
+        let good = try #require(TestSite.valid["roles/lead-nurse.md"])
+        #expect(
+            InMemoryContentCheck(root: site.content, displayRoot: "Content").diagnostics(
+                replacing: "roles/lead-nurse.md", with: Data(good.utf8)) == [])
+    }
+
     @Test func undecodableBytesAreReportedAtTheFile() throws {
         let site = try TestSite()
         defer { site.remove() }

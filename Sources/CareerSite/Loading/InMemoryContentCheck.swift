@@ -30,10 +30,15 @@ public struct InMemoryContentCheck: Sendable {
         }
         var replaced = content
         replaced.documents.removeAll { $0.path == display }
+        // What the loader said of the file on disk is replaced too, as is whether it could be read.
+        replaced.diagnostics.removeAll { $0.location?.path == display }
+        if let kind { replaced.unreadable[kind]?.remove(id) }
         if kind == nil { replaced.framework = nil }
         let document = ContentLoader.document(from: bytes, display: display, kind: kind, id: id, diagnostics: &replaced.diagnostics)
         if let document {
             if kind == nil { replaced.framework = document } else { replaced.documents.append(document) }
+        } else if let kind {
+            replaced.unreadable[kind, default: []].insert(id)
         }
         var builder = FrameworkBuilder(content: replaced)
         return builder.build().1
