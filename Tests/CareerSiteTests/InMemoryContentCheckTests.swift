@@ -42,7 +42,7 @@ import Testing
         let check = InMemoryContentCheck(root: site.content, displayRoot: "Content")
         #expect(
             check.diagnostics(replacing: "framework.md", with: Data([0x2D, 0xFF])).map(\.description) == [
-                "Content/framework.md:1:1: error: this file is not valid UTF-8 (first bad byte at offset 1); save it as UTF-8"
+                "Content/framework.md:1:2: error: this file is not valid UTF-8 (first bad byte 0xFF at offset 1); save it as UTF-8"
             ])
         #expect(
             check.diagnostics(replacing: "roles/Bad.md", with: Data()).map(\.description) == [

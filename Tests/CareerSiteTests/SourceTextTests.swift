@@ -100,4 +100,23 @@ import Testing
         }
         #expect(checked == 20_000)
     }
+
+    /// Undecodable files were reported at 1:1 with a byte offset, which editors do not show.
+    @Test func badBytesAreReportedAtTheirLineAndColumn() {
+        func diagnostics(_ bytes: [UInt8]) -> [String] {
+            var found: [Diagnostic] = []
+            _ = ContentLoader.document(from: Data(bytes), display: "Content/pages/x.md", kind: .page, id: "x", diagnostics: &found)
+            return found.map(\.description)
+        }
+        // "é€x" then 0xFF: columns count characters, not bytes.
+        #expect(
+            diagnostics(Array("---\ntitle: é€x".utf8) + [0xFF]) == [
+                "Content/pages/x.md:2:11: error: this file is not valid UTF-8 (first bad byte 0xFF at offset 17); save it as UTF-8"
+            ])
+        // A byte-order mark is not a column.
+        #expect(
+            diagnostics([0xEF, 0xBB, 0xBF] + Array("ab\ncd".utf8) + [0]) == [
+                "Content/pages/x.md:2:3: error: this file contains a NUL byte at offset 8; it is not a text file"
+            ])
+    }
 }

@@ -179,6 +179,27 @@ struct ContentLoader {
         return Self.document(from: data, display: display, kind: kind, id: id, diagnostics: &diagnostics)
     }
 
+    /// The line and column of byte `offset` of `data`, whose bytes before it are valid UTF-8: lines end at line
+    /// feeds, and columns count Unicode scalars from 1, as every other position does (a byte-order mark is not one).
+    static func position(of offset: Int, in data: Data, file: String) -> SourceLocation {
+        var line = 1
+        var column = 1
+        data.withUnsafeBytes { bytes in
+            var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            while index < min(offset, bytes.count) {
+                let byte = bytes[index]
+                if byte == 0x0A {
+                    line += 1
+                    column = 1
+                } else if byte & 0xC0 != 0x80 {
+                    column += 1
+                }
+                index += 1
+            }
+        }
+        return SourceLocation(path: file, line: line, column: column)
+    }
+
     /// Decodes, splits and parses one file's bytes; nil (with a diagnostic at the file) when that fails.
     static func document(
         from data: Data, display: String, kind: EntryKind?, id: String, diagnostics: inout [Diagnostic]
@@ -191,10 +212,17 @@ struct ContentLoader {
             diagnostics.append(.error("this file is UTF-16; save it as UTF-8", at: file))
             return nil
         case .failure(.invalidUTF8(let offset)):
-            diagnostics.append(.error("this file is not valid UTF-8 (first bad byte at offset \(offset)); save it as UTF-8", at: file))
+            let byte = String(data[data.startIndex + offset], radix: 16, uppercase: true)
+            diagnostics.append(
+                .error(
+                    "this file is not valid UTF-8 (first bad byte 0x\(byte) at offset \(offset)); save it as UTF-8",
+                    at: position(of: offset, in: data, file: display)))
             return nil
         case .failure(.nulByte(let offset)):
-            diagnostics.append(.error("this file contains a NUL byte at offset \(offset); it is not a text file", at: file))
+            diagnostics.append(
+                .error(
+                    "this file contains a NUL byte at offset \(offset); it is not a text file",
+                    at: position(of: offset, in: data, file: display)))
             return nil
         }
         let split: SplitDocument
