@@ -127,7 +127,7 @@ import Testing
         ])
         #expect(
             diagnostics == [
-                "Content/capabilities/assessment.md:7:3: error: unknown stage 'expert'",
+                "Content/capabilities/assessment.md:7:3: error: unknown stage 'expert'; the stages are advanced, entry",
                 "Content/capabilities/assessment.md:9:9: error: unknown route 'nurzing' in link 'route:nurzing' (did you mean 'nursing'?)",
                 "Content/framework.md:4:9: error: 'status' must be one of 'draft', 'consultation', 'published', found 'drift' (did you mean 'draft'?)",
                 "Content/framework.md:5:10: error: 'updated' must be a date written YYYY-MM-DD, found '15/01/2026'",

@@ -336,12 +336,18 @@ struct FrameworkBuilder {
         let ids = known[kind] ?? []
         if ids.contains(reference.value) { return true }
         let name = label ?? kind.rawValue
-        report(
-            .error(
-                "unknown \(name) '\(reference.value.prefix(80))'\(Suggestions.hint(for: reference.value, in: ids.sorted()))",
-                at: reference.location))
+        let sorted = ids.sorted()
+        var hint = Suggestions.hint(for: reference.value, in: sorted)
+        // With no near match (`stage: 3`), a short list says what is there.
+        if hint.isEmpty, sorted.count <= Self.listedIDs {
+            hint = sorted.isEmpty ? "; there are no \(kind.folder) yet" : "; the \(kind.folder) are \(sorted.joined(separator: ", "))"
+        }
+        report(.error("unknown \(name) '\(reference.value.prefix(80))'\(hint)", at: reference.location))
         return false
     }
+
+    /// At most this many ids are listed after an unknown reference with no near match.
+    static let listedIDs = 12
 
     private mutating func checkReferences(_ references: [Located<String>], to kind: EntryKind, label: String) -> Bool {
         var ok = true
