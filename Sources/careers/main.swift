@@ -16,13 +16,13 @@ struct Careers: ParsableCommand {
     )
 }
 
-/// Options shared by every command that reads content.
 /// Refuses an empty value for an option that names a file, folder or revision: `URL(fileURLWithPath: "")` is the
 /// current folder, so an empty `--output` was taken for it, and the error that followed named the wrong folder.
 func requireName(_ value: String?, of option: String, naming what: String) throws {
     if value?.isEmpty == true { throw ValidationError("\(option) needs \(what)") }
 }
 
+/// Options shared by every command that reads content.
 struct FolderOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The content folder (Markdown with front matter).", valueName: "dir"))
     var content = BuildRequest.defaultContent

@@ -240,7 +240,7 @@ enum PlainText {
                     let byte = input[index]
                     // ASCII whitespace is told on the byte; only a non-ASCII character is looked at further.
                     let width =
-                        byte < 0x80 ? (byte == 0x20 || (0x09...0x0D).contains(byte) ? 1 : 0) : whitespaceWidth(input, at: index)
+                        byte < 0x80 ? (byte == 0x20 || (0x09...0x0D).contains(byte) ? 1 : 0) : nonASCIIWhitespaceWidth(input, at: index)
                     if width > 0 {
                         pendingSpace = written > 0
                         index += width
@@ -260,10 +260,10 @@ enum PlainText {
         return String(decoding: result, as: UTF8.self)
     }
 
-    /// The length in bytes of the whitespace character at `index`, or 0 when there is none.
-    private static func whitespaceWidth(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+    /// The length in bytes of the whitespace character that starts with the non-ASCII byte at `index`, or 0 when
+    /// there is none.
+    private static func nonASCIIWhitespaceWidth(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
         let byte = bytes[index]
-        if byte < 0x80 { return byte == 0x20 || (0x09...0x0D).contains(byte) ? 1 : 0 }
         func at(_ offset: Int) -> UInt8 { index + offset < bytes.count ? bytes[index + offset] : 0 }
         switch byte {
         case 0xC2: return at(1) == 0x85 || at(1) == 0xA0 ? 2 : 0  // U+0085, U+00A0

@@ -52,15 +52,16 @@ enum OutputFolder {
     static func writeFailure(_ error: any Error, to file: URL) -> String {
         if let problem = problem(for: file) { return problem }
         if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return reason(Int32(underlying.code))
+            return systemReason(Int32(underlying.code))
         }
         let folder = file.deletingLastPathComponent().path
-        if access(folder, W_OK) != 0 { return reason(errno) }
+        if access(folder, W_OK) != 0 { return systemReason(errno) }
         return "'\(folder)' does not take new files"
     }
-
-    private static func reason(_ code: Int32) -> String { "\(String(cString: strerror(code))) (errno \(code))" }
 }
+
+/// The system's words for an `errno` value, with the number: "No space left on device (errno 28)".
+func systemReason(_ code: Int32) -> String { "\(String(cString: strerror(code))) (errno \(code))" }
 
 /// What `lstat` says of a regular file that changes whenever its bytes do: its device, inode and size, and the
 /// times of its last modification and last status change, in nanoseconds since 1970. As in git's index, a file

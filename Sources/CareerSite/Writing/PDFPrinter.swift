@@ -79,8 +79,7 @@ public enum PDFPrinter {
             throw .failed(status: process.terminationStatus, output: text)
         }
         if rename(printing.path, pdf.path) != 0 {
-            let code = errno
-            throw .cannotWrite(path: pdf.path, reason: "\(String(cString: strerror(code))) (errno \(code))")
+            throw .cannotWrite(path: pdf.path, reason: systemReason(errno))
         }
     }
 

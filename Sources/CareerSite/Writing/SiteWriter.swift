@@ -484,7 +484,7 @@ enum WriteError: Error, CustomStringConvertible {
         switch self {
         case .unsafePath(let path): return "refusing to write outside the output folder: '\(path)'"
         case .system(let action, let path, let code):
-            return "cannot \(action) '\(path)': \(String(cString: strerror(code))) (errno \(code)); \(unchanged)"
+            return "cannot \(action) '\(path)': \(systemReason(code)); \(unchanged)"
         case .cannotRead(let path): return "cannot read '\(path)' (it changed or vanished during the build); \(unchanged)"
         case .notAFolder(let path):
             return "'\(path)' in the output folder is a file or a symbolic link, not a folder; remove it; \(unchanged)"
@@ -492,7 +492,7 @@ enum WriteError: Error, CustomStringConvertible {
         case .interrupted: return "interrupted; \(unchanged)"
         case .partialCommit(let path, let done, let total, let code):
             return
-                "cannot rename '\(path)' into place: \(String(cString: strerror(code))) (errno \(code)), after \(done) of \(total) files; the output folder now mixes old and new files: build again"
+                "cannot rename '\(path)' into place: \(systemReason(code)), after \(done) of \(total) files; the output folder now mixes old and new files: build again"
         }
     }
 }
