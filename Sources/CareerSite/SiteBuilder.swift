@@ -347,12 +347,26 @@ private enum LoadStep: Sendable {
 struct PhaseClock {
     private let enabled = ProcessInfo.processInfo.environment["CAREERS_TIMINGS"] != nil
     private var last = DispatchTime.now()
+    private var lastCPU = Self.processorTime()
 
     mutating func lap(_ phase: String) {
         guard enabled else { return }
         let now = DispatchTime.now()
+        let cpu = Self.processorTime()
         let milliseconds = Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1_000_000
-        FileHandle.standardError.write(Data("careers: \(phase): \(Int(milliseconds.rounded())) ms\n".utf8))
+        let cpuMilliseconds = Double(cpu - lastCPU) / 1_000
+        FileHandle.standardError.write(
+            Data("careers: \(phase): \(Int(milliseconds.rounded())) ms (CPU \(Int(cpuMilliseconds.rounded())) ms)\n".utf8))
         last = now
+        lastCPU = cpu
+    }
+
+    /// User and system time of the whole process so far, in microseconds: against the wall time of a phase, it
+    /// shows how many of the cores the phase kept busy.
+    private static func processorTime() -> Int {
+        var usage = rusage()
+        guard getrusage(Int32(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
+        func micro(_ time: timeval) -> Int { Int(time.tv_sec) * 1_000_000 + Int(time.tv_usec) }
+        return micro(usage.ru_utime) + micro(usage.ru_stime)
     }
 }
