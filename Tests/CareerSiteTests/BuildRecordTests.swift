@@ -52,7 +52,9 @@ import Testing
         #expect(inputs.count == 3)
         #expect(inputs.first?.hasSuffix(" content/pages/café.md") == true, "in byte order")
         #expect(inputs.last?.hasSuffix(".mustache") == true, "in byte order")
+        #expect(record.bytes(after: "header\n") == Data(("header\n" + text).utf8))
         let empty = BuildRecord(fingerprint: "f", files: [:], warnings: [], handouts: [:])
+        #expect(empty.text == "careers build record 3\nfingerprint f\n")
         #expect(BuildRecord(text: empty.text[...]) == empty)
     }
 

@@ -309,23 +309,107 @@ extension BuildRecord {
     static let formatLine = "careers build record 3"
 
     /// The text of the record, with a line feed after every line.
-    var text: String {
-        var lines = [Self.formatLine, "fingerprint " + Self.escaped(fingerprint)]
-        lines.reserveCapacity(files.count + handouts.count + inputs.count + warnings.count + 2)
+    var text: String { String(decoding: bytes(after: ""), as: UTF8.self) }
+
+    /// The record's UTF-8 bytes after `header`, written straight into one buffer: as lines of `String`s made by
+    /// interpolation and joined, it took 85 million instructions at 2,000 roles (18,000 a line), at the end of
+    /// the build where nothing else runs beside it.
+    func bytes(after header: String) -> Data {
+        let sink = ByteSink(capacity: 64 * (files.count + handouts.count) + 128 * inputs.count + 1_024)
+        sink.append(header)
+        sink.append(Self.formatLine)
+        sink.append(UInt8(ascii: "\n"))
+        Self.line("fingerprint", fingerprint, into: sink)
         for (path, size) in files.sorted(by: { $0.key.precedesInByteOrder($1.key) }) {
-            lines.append("file \(size) " + Self.escaped(path))
+            Self.line("file", size, path, into: sink)
         }
         for (path, size) in handouts.sorted(by: { $0.key.precedesInByteOrder($1.key) }) {
-            lines.append("handout \(size) " + Self.escaped(path))
+            Self.line("handout", size, path, into: sink)
         }
         for (name, input) in inputs.sorted(by: { $0.key.precedesInByteOrder($1.key) }) {
             let stamp = input.stamp
-            lines.append(
-                "input \(InputHash.hex(input.hash)) \(stamp.device) \(stamp.inode) \(stamp.size) \(stamp.modified) "
-                    + "\(stamp.changed) " + Self.escaped(name))
+            sink.append("input ")
+            Self.appendHex(input.hash, into: sink)
+            for number in [stamp.device, stamp.inode] {
+                sink.append(UInt8(ascii: " "))
+                Self.appendDecimal(number, into: sink)
+            }
+            for number in [stamp.size, stamp.modified, stamp.changed] {
+                sink.append(UInt8(ascii: " "))
+                Self.appendDecimal(number, into: sink)
+            }
+            sink.append(UInt8(ascii: " "))
+            Self.appendEscaped(name, into: sink)
+            sink.append(UInt8(ascii: "\n"))
         }
-        for warning in warnings { lines.append("warning " + Self.escaped(warning)) }
-        return lines.joined(separator: "\n") + "\n"
+        for warning in warnings { Self.line("warning", warning, into: sink) }
+        return sink.takeData()
+    }
+
+    private static func line(_ word: StaticString, _ size: Int, _ text: String, into sink: ByteSink) {
+        sink.append(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+        sink.append(UInt8(ascii: " "))
+        appendDecimal(Int64(size), into: sink)
+        sink.append(UInt8(ascii: " "))
+        appendEscaped(text, into: sink)
+        sink.append(UInt8(ascii: "\n"))
+    }
+
+    private static func line(_ word: StaticString, _ text: String, into sink: ByteSink) {
+        sink.append(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+        sink.append(UInt8(ascii: " "))
+        appendEscaped(text, into: sink)
+        sink.append(UInt8(ascii: "\n"))
+    }
+
+    /// A whole number in decimal, as `String(value)` writes it.
+    private static func appendDecimal(_ value: Int64, into sink: ByteSink) {
+        if value < 0 { sink.append(UInt8(ascii: "-")) }
+        appendDecimal(value.magnitude, into: sink)
+    }
+
+    private static func appendDecimal(_ value: UInt64, into sink: ByteSink) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for the 20 digits of the largest
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var rest = value
+            var start = buffer.count
+            repeat {
+                start -= 1
+                buffer[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            sink.append(UnsafeBufferPointer(rebasing: buffer.bindMemory(to: UInt8.self)[start...]))
+        }
+    }
+
+    /// Sixteen lower-case hexadecimal digits, as `InputHash.hex` writes them.
+    private static func appendHex(_ value: UInt64, into sink: ByteSink) {
+        for shift in stride(from: 60, through: 0, by: -4) {
+            let digit = UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0xF
+            sink.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
+        }
+    }
+
+    /// The text with a backslash, a line feed and a carriage return written `\\`, `\n` and `\r`.
+    private static func appendEscaped(_ text: String, into sink: ByteSink) {
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            for (index, byte) in bytes.enumerated() {
+                let escape: UInt8
+                switch byte {
+                case UInt8(ascii: "\\"): escape = UInt8(ascii: "\\")
+                case UInt8(ascii: "\n"): escape = UInt8(ascii: "n")
+                case UInt8(ascii: "\r"): escape = UInt8(ascii: "r")
+                default: continue
+                }
+                sink.append(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                sink.append(UInt8(ascii: "\\"))
+                sink.append(escape)
+                start = index + 1
+            }
+            sink.append(UnsafeBufferPointer(rebasing: bytes[start...]))
+        }
     }
 
     /// Reads `text` as written by `text`; nil for anything else (another format, a damaged or cut-off file).
@@ -423,22 +507,6 @@ extension BuildRecord {
             value = value << 4 | UInt64(digit)
         }
         return value
-    }
-
-    private static func escaped(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") })
-        else { return text }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count + 8)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case UInt8(ascii: "\n"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case UInt8(ascii: "\r"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            default: bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Whether every byte is below 128. Such bytes are valid UTF-8, so `String(decoding:as:)` may make strings

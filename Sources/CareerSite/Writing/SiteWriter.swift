@@ -127,7 +127,7 @@ struct SiteWriter {
 
     /// Writes the marker file with the record of this build (staged and renamed into place).
     func record(_ record: BuildRecord) throws {
-        let data = Data((Self.markerHeader + record.text).utf8)
+        let data = record.bytes(after: Self.markerHeader)
         let signals = SignalDeferral.begin()
         defer { signals.end() }
         let temporary = output.appendingPathComponent(".careers-output.staged").path
