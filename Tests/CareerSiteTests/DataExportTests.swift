@@ -446,5 +446,137 @@ extension DataExportTests {
         @Test func anUnfinishedReferenceBeforeATagStaysText() {
             #expect(PlainText.from(html: "<p>a &amp</p><p>;b &#65</p>") == "a &amp ;b &#65")
         }
+
+        /// The single pass over bytes gives what a plain reading of the rules, scalar by scalar, gives (with
+        /// Unicode's own White_Space property), for random mixes of tags, comments, images, references,
+        /// whitespace of every kind and other characters.
+        @Test func onePassMatchesAScalarByScalarReading() {
+            let fragments = [
+                "<p>", "</p>", "<em>", "</EM>", "<br />", "<h2 id=\"x\">", "<li>", "<img src=\"a.png\" alt=\"x &amp; y\" />",
+                "<IMG ALT=\"Up\u{A0}down\">", "<img alt='q'>", "<img alt=\"open>", "<img src=\"b\">", "<a href=\"x\" data-x='>'>",
+                "</a>", "<!-- raw HTML omitted -->", "<!-->", "<!-- a", "< b", "<", ">", "\"", "'", "&amp;", "&lt;", "&#65;",
+                "&#x3000;", "&nbsp;", "&#0;", "&copy;", "&", ";", "&#32;", "&#x2028;", "&#+66;", "&amp", "&#x1F600;",
+                "&abcdefghijkl;", " ", "  ", "\n", "\t", "\r\n", "\u{0B}", "\u{A0}", "\u{3000}", "\u{2009}", "\u{200B}", "\u{85}",
+                "\u{1680}", "\u{202F}", "\u{2060}", "a", "Zz", "é", "—", "😀", "\u{1}",
+            ]
+            var generator = SplitMix64(seed: 41)
+            for _ in 0..<3_000 {
+                let count = Int(generator.next() % 14)
+                let html = (0..<count).map { _ in fragments[Int(generator.next() % UInt64(fragments.count))] }.joined()
+                #expect(PlainText.from(html: html) == Self.plainTextReading(html), "\(html.debugDescription)")
+            }
+        }
+
+        /// The rules of `PlainText`, read one scalar at a time.
+        private static func plainTextReading(_ html: String) -> String {
+            let scalars = Array(html.unicodeScalars)
+            var text = String.UnicodeScalarView()
+            var pendingSpace = false
+            func put(_ scalar: Unicode.Scalar) {
+                if scalar.properties.isWhitespace {
+                    pendingSpace = !text.isEmpty
+                } else {
+                    if pendingSpace { text.append(" ") }
+                    pendingSpace = false
+                    text.append(scalar)
+                }
+            }
+            func space() { pendingSpace = !text.isEmpty }
+            /// At an `&`: the decoded character and the index after the reference, if it is one.
+            func reference(_ source: [Unicode.Scalar], at start: Int) -> (String, Int)? {
+                var end = start + 1
+                while end < source.count, source[end] != ";", source[end] != "<" { end += 1 }
+                let name = String(String.UnicodeScalarView(source[(start + 1)..<min(end, source.count)]))
+                guard end < source.count, source[end] == ";", name.utf8.count <= 11 else { return nil }
+                let named = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{A0}"]
+                if let known = named[name] { return (known, end + 1) }
+                guard name.hasPrefix("#") else { return nil }
+                let digits = name.dropFirst()
+                let hex = digits.hasPrefix("x") || digits.hasPrefix("X")
+                guard let value = hex ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits, radix: 10), value != 0,
+                    let scalar = Unicode.Scalar(value)
+                else { return nil }
+                return (String(scalar), end + 1)
+            }
+            func putDecoding(_ source: [Unicode.Scalar]) {
+                var index = 0
+                while index < source.count {
+                    if source[index] == "&", let (decoded, next) = reference(source, at: index) {
+                        decoded.unicodeScalars.forEach(put)
+                        index = next
+                    } else {
+                        put(source[index])
+                        index += 1
+                    }
+                }
+            }
+            func isLetter(_ scalar: Unicode.Scalar) -> Bool { ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) }
+            /// At a `<`: the index of the `>` that ends the tag, if it starts one.
+            func tagEnd(at start: Int) -> Int? {
+                guard start + 1 < scalars.count else { return nil }
+                let first = scalars[start + 1]
+                guard first == "/" || first == "!" || first == "?" || isLetter(first) else { return nil }
+                if first == "!", start + 3 < scalars.count, scalars[start + 2] == "-", scalars[start + 3] == "-" {
+                    var index = start + 4
+                    while index + 2 < scalars.count {
+                        if scalars[index] == "-", scalars[index + 1] == "-", scalars[index + 2] == ">" { return index + 2 }
+                        index += 1
+                    }
+                    return nil
+                }
+                var quote: Unicode.Scalar?
+                for index in (start + 1)..<scalars.count {
+                    let scalar = scalars[index]
+                    if let open = quote {
+                        if scalar == open { quote = nil }
+                    } else if scalar == "\"" || scalar == "'" {
+                        quote = scalar
+                    } else if scalar == ">" {
+                        return index
+                    }
+                }
+                return nil
+            }
+            let inline: Set<String> = [
+                "a", "abbr", "b", "cite", "code", "del", "em", "i", "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong",
+                "sub", "sup", "u", "var",
+            ]
+            var index = 0
+            while index < scalars.count {
+                let scalar = scalars[index]
+                if scalar == "&", let (decoded, next) = reference(scalars, at: index) {
+                    decoded.unicodeScalars.forEach(put)
+                    index = next
+                    continue
+                }
+                guard scalar == "<", let end = tagEnd(at: index) else {
+                    put(scalar)
+                    index += 1
+                    continue
+                }
+                let inside = String(String.UnicodeScalarView(scalars[(index + 1)..<end]))
+                let name = String(
+                    inside.drop { $0 == "/" }.unicodeScalars.prefix { isLetter($0) || ("0"..."9").contains($0) || !$0.isASCII }
+                ).lowercased()
+                var alt: Substring?
+                if name == "img" {
+                    for quote in ["\"", "'"] {
+                        guard let found = inside.range(of: " alt=" + quote) else { continue }
+                        let rest = inside[found.upperBound...]
+                        alt = rest.firstIndex(of: Character(quote)).map { rest[..<$0] }
+                        break
+                    }
+                }
+                if let alt {
+                    space()
+                    putDecoding(Array(alt.unicodeScalars))
+                    space()
+                } else if !name.isEmpty, !inline.contains(name) {
+                    space()
+                }
+                index = end + 1
+            }
+            return String(text)
+        }
     }
 }
