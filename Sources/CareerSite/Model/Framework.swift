@@ -43,6 +43,8 @@ public struct Framework: Sendable {
     let mapCache = RouteMapCache()
     /// Roles as list items, made so far for pages of this framework (`ListItemCache`).
     let itemCache = ListItemCache()
+    /// Capabilities as a role's page lists them, at one stage, made so far (`ListItemCache`).
+    let roleCapabilityItems = ListItemCache()
 
     init(
         info: FrameworkInfo, stages: [Stage], domains: [Domain], capabilities: [Capability], professions: [Profession],
