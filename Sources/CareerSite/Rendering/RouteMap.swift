@@ -146,8 +146,16 @@ struct RouteMap: Sendable, Hashable {
     func svg() -> String { drawing().svg }
 
     /// The drawing and whether it is wide, from one layout (each cost about as much as the other).
-    func drawing() -> Drawing {
+    func drawing() -> Drawing { drawing(Layout(self)) }
+
+    /// The drawing and its text alternative (`textAlternative`), from one layout: for a profession's map, laying it
+    /// out again for the text cost a fifth of the drawing.
+    func drawingAndText() -> (Drawing, String) {
         let layout = Layout(self)
+        return (drawing(layout), textAlternative(layout))
+    }
+
+    private func drawing(_ layout: Layout) -> Drawing {
         let geometry = Geometry(layout, headerLines: columns.map { Self.wrap($0.title) })
         return Drawing(svg: svg(layout, geometry), isWide: geometry.width > Metrics.printableWidth)
     }
@@ -548,7 +556,10 @@ struct RouteMap: Sendable, Hashable {
     /// A text version of the map, as escaped HTML. A map whose arrows join its nodes one after another (a route)
     /// gives an ordered list of the steps with their stages; any other map gives a list of "X leads to Y"
     /// sentences, one per role with arrows out of it, in visual order. Empty when there is nothing to say.
-    func textAlternative() -> String {
+    func textAlternative() -> String { textAlternative(Layout(self)) }
+
+    /// The same with the map's layout, worked out only when the map is not a chain.
+    private func textAlternative(_ layout: @autoclosure () -> Layout) -> String {
         let isChain =
             !nodes.isEmpty && edges.count == nodes.count - 1
             && zip(edges, zip(nodes, nodes.dropFirst())).allSatisfy { $0.from == $1.0.id && $0.to == $1.1.id }
@@ -559,7 +570,7 @@ struct RouteMap: Sendable, Hashable {
             }
             return "<ol class=\"map-text\">\n" + items.joined() + "</ol>\n"
         }
-        let layout = Layout(self)
+        let layout = layout()
         var targets: [Int: [Int]] = [:]
         for (from, to) in layout.edges { targets[from, default: []].append(to) }
         let items = layout.visualOrder.compactMap { index -> String? in
@@ -675,7 +686,10 @@ final class RouteMapCache: Sendable {
     /// The drawing and text alternative of `RouteMap.profession(id, in: framework, from: page)`, if it has a map.
     func profession(_ id: ProfessionID, in framework: Framework, from page: String) -> Shown? {
         professions.value(for: Key(entry: EntryRef(.profession, id.rawValue), root: SiteURLs.rootPrefix(from: page))) {
-            RouteMap.profession(id, in: framework, from: page).map { Shown(drawing: $0.drawing(), text: $0.textAlternative()) }
+            RouteMap.profession(id, in: framework, from: page).map { map in
+                let (drawing, text) = map.drawingAndText()
+                return Shown(drawing: drawing, text: text)
+            }
         }
     }
 }
