@@ -52,7 +52,9 @@ struct ContentLoader {
             return content
         }
         let kindFolders = EntryKind.allCases.map(\.folder)
-        var readPaths: [(kind: EntryKind?, url: URL, display: String, id: String)] = []
+        // Files to read by path: a `URL` made for each cost 25,000 instructions (appendingPathComponent, then
+        // path), 1.4 % of a build of 2,000 roles in a step that runs on one thread.
+        var readPaths: [(kind: EntryKind?, path: String, display: String, id: String)] = []
         for name in names where !name.hasPrefix(".") {
             let url = root.appendingPathComponent(name)
             let display = "\(displayRoot)/\(name)"
@@ -65,7 +67,7 @@ struct ContentLoader {
             }
             let isFolder = isDirectory(url)
             if name == "framework.md" && !isFolder {
-                readPaths.append((nil, url, display, "framework"))
+                readPaths.append((nil, url.path, display, "framework"))
             } else if isFolder, let kind = EntryKind(folder: name) {
                 scanKindFolder(kind, url: url, display: display, into: &readPaths, diagnostics: &content.diagnostics)
             } else if isFolder, name == "assets" {
@@ -104,7 +106,7 @@ struct ContentLoader {
         DispatchQueue.concurrentPerform(iterations: toRead.count) { index in
             let item = toRead[index]
             var diagnostics: [Diagnostic] = []
-            let document = read(item.url, display: item.display, kind: item.kind, id: item.id, diagnostics: &diagnostics)
+            let document = read(item.path, display: item.display, kind: item.kind, id: item.id, diagnostics: &diagnostics)
             results.set(index, (document, diagnostics))
         }
         for (index, (document, diagnostics)) in results.values.enumerated() {
@@ -120,19 +122,23 @@ struct ContentLoader {
 
     private func scanKindFolder(
         _ kind: EntryKind, url: URL, display: String,
-        into paths: inout [(kind: EntryKind?, url: URL, display: String, id: String)], diagnostics: inout [Diagnostic]
+        into paths: inout [(kind: EntryKind?, path: String, display: String, id: String)], diagnostics: inout [Diagnostic]
     ) {
-        let names = (try? fileManager.contentsOfDirectory(atPath: url.path).sorted()) ?? []
+        let folder = url.path
+        let names = (try? fileManager.contentsOfDirectory(atPath: folder).sorted()) ?? []
+        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
         for name in names where !name.hasPrefix(".") {
-            let fileURL = url.appendingPathComponent(name)
+            let filePath = prefix + name
             let fileDisplay = "\(display)/\(name)"
             let location = SourceLocation(path: fileDisplay)
-            if isSymbolicLink(fileURL) {
+            // One lstat tells both (a symbolic link is refused, not followed).
+            let onDisk = FileKind(path: filePath)
+            if onDisk == .symbolicLink {
                 diagnostics.append(
                     .error("symbolic links are not followed in the content folder; replace it with the file itself", at: location))
                 continue
             }
-            if isDirectory(fileURL) {
+            if onDisk == .folder {
                 diagnostics.append(
                     .error("unexpected folder '\(name)' in \(display)/: \(kind.rawValue) files sit directly in it", at: location))
                 continue
@@ -149,7 +155,7 @@ struct ContentLoader {
                 diagnostics.append(.error(message, at: location))
                 continue
             }
-            paths.append((kind, fileURL, fileDisplay, id))
+            paths.append((kind, filePath, fileDisplay, id))
         }
     }
 
@@ -169,13 +175,13 @@ struct ContentLoader {
         }
     }
 
-    private func read(_ url: URL, display: String, kind: EntryKind?, id: String, diagnostics: inout [Diagnostic]) -> SourceDocument? {
+    private func read(_ path: String, display: String, kind: EntryKind?, id: String, diagnostics: inout [Diagnostic]) -> SourceDocument? {
         let file = SourceLocation(path: display)
-        guard let data = FileBytes.read(url.path) else {
+        guard let data = FileBytes.read(path) else {
             diagnostics.append(.error("cannot read this file (check that it exists and you may read it)", at: file))
             return nil
         }
-        ledger?.note(data, from: url)
+        ledger?.note(data, fromPath: path)
         return Self.document(from: data, display: display, kind: kind, id: id, diagnostics: &diagnostics)
     }
 

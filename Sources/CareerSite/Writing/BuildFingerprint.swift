@@ -199,10 +199,17 @@ final class InputLedger: @unchecked Sendable {
     init(_ fingerprint: BuildFingerprint) { expected = fingerprint.files }
 
     /// Notes the bytes read from `url`; a file the fingerprint did not see, or saw with other bytes, is a change.
-    func note(_ data: Data, from url: URL) {
+    func note(_ data: Data, from url: URL) { note(data, fromPath: url.path, standardized: { url.standardizedFileURL.path }) }
+
+    /// The same for a file read by its path.
+    func note(_ data: Data, fromPath path: String) {
+        note(data, fromPath: path, standardized: { URL(fileURLWithPath: path).standardizedFileURL.path })
+    }
+
+    private func note(_ data: Data, fromPath path: String, standardized: () -> String) {
         var hash = InputHash()
         hash.add(data)
-        let known = expected[url.path] ?? expected[url.standardizedFileURL.path]
+        let known = expected[path] ?? expected[standardized()]
         guard known != hash.state else { return }
         lock.lock()
         matched = false
