@@ -55,6 +55,21 @@ import Testing
             ])
     }
 
+    /// A name any context had is not warned about; for one that none had, the suggestion comes from the keys of
+    /// every context, including one that gave a name only once.
+    @Test func warningsLookAtEveryContextTheTemplateWasRenderedWith() throws {
+        var texts = TemplateSetTests.minimal
+        texts["role"] = "{{title}} {{sumary}} {{extra}}"
+        let set = try TemplateSet(templates: texts)
+        _ = set.render("role", ["title": "a", "extra": "e"])
+        _ = set.render("role", ["title": "b", "summary": "s"])
+        _ = set.render("role", ["title": "c", "extra": "f"])
+        #expect(
+            set.unknownNameWarnings().map(\.description) == [
+                "Templates/role.mustache:1:11: warning: 'sumary' is not provided to this template, so it renders as nothing (did you mean 'summary'?)"
+            ])
+    }
+
     @Test func tagsAreFoundWithTheirPositions() {
         #expect(
             TagReference.scan("a {{x}}\n  {{{y}}} {{& z }}{{#s}}{{/s}}{{> p}}{{!c}}")

@@ -47,6 +47,9 @@ struct TemplateMap: ExpressibleByDictionaryLiteral {
         }
     }
 
+    /// Whether the map has the name `key` (whose `hash(_:)` is `hash`), whatever its value.
+    func contains(_ key: String, hash: Int) -> Bool { index(of: key, hash: hash) != nil }
+
     /// How a template sees the value of `key` (`TemplateData.templateValue`), whose `hash(_:)` is `hash`; nil when
     /// there is no such name or its value counts as absent.
     func shown(for key: String, hash: Int) -> TemplateValue? {
