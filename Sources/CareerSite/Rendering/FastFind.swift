@@ -176,3 +176,20 @@ extension String {
         }
     }
 }
+
+/// Whole numbers written as decimal digits without making a `String`.
+enum DecimalDigits {
+    /// The digits of `value` (as `String(value)` writes them), in a buffer on the stack, handed to `body`.
+    static func with<Result>(_ value: UInt64, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in  // the 20 digits of the largest
+            var rest = value
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            return body(UnsafeBufferPointer(rebasing: digits[start...]))
+        }
+    }
+}

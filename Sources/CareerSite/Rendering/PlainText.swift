@@ -44,15 +44,7 @@ enum PlainText {
                             continue
                         }
                         if byte != UInt8(ascii: "<") {
-                            let width = whitespaceWidth(bytes, at: index)
-                            if width > 0 {
-                                text.space()
-                                index += width
-                            } else {
-                                text.flushSpace()
-                                text.append(byte)
-                                index += 1
-                            }
+                            index = text.take(bytes, at: index)
                             continue
                         }
                         guard let end = tagEnd(in: bytes, from: index) else {
@@ -70,15 +62,7 @@ enum PlainText {
                                 if alt[at] == UInt8(ascii: "&") {
                                     at = decodeReference(in: alt, at: at, into: &text)
                                 } else {
-                                    let width = whitespaceWidth(alt, at: at)
-                                    if width > 0 {
-                                        text.space()
-                                        at += width
-                                    } else {
-                                        text.flushSpace()
-                                        text.append(alt[at])
-                                        at += 1
-                                    }
+                                    at = text.take(alt, at: at)
                                 }
                             }
                             text.space()
@@ -118,20 +102,23 @@ enum PlainText {
             written += 1
         }
 
+        /// What starts at `index` of `bytes`: a whitespace character, which becomes a space, or a byte of text.
+        /// Returns the index after it.
+        mutating func take(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+            let width = PlainText.whitespaceWidth(bytes, at: index)
+            if width > 0 {
+                space()
+                return index + width
+            }
+            flushSpace()
+            append(bytes[index])
+            return index + 1
+        }
+
         /// Text that may hold whitespace (a decoded reference), whole characters.
         mutating func appendCollapsing(_ bytes: UnsafeBufferPointer<UInt8>) {
             var index = 0
-            while index < bytes.count {
-                let width = PlainText.whitespaceWidth(bytes, at: index)
-                if width > 0 {
-                    space()
-                    index += width
-                } else {
-                    flushSpace()
-                    append(bytes[index])
-                    index += 1
-                }
-            }
+            while index < bytes.count { index = take(bytes, at: index) }
         }
     }
 

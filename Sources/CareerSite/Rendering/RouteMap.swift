@@ -259,17 +259,8 @@ struct RouteMap: Sendable, Hashable {
         /// In decimal, as `String(number)` writes it.
         @discardableResult func add(_ number: Int) -> SVGBytes {
             if number < 0 { bytes.append(UInt8(ascii: "-")) }
-            // The digits from the last, into a buffer on the stack (reversing a slice of `bytes` copied it).
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-                var magnitude = number.magnitude
-                var start = digits.count
-                repeat {
-                    start -= 1
-                    digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                    magnitude /= 10
-                } while magnitude > 0
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
-            }
+            // The digits in a buffer on the stack (reversing a slice of `bytes` copied it).
+            DecimalDigits.with(UInt64(number.magnitude)) { bytes.append(contentsOf: $0) }
             return self
         }
 

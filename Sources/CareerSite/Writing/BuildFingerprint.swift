@@ -375,19 +375,7 @@ extension BuildRecord {
         appendDecimal(value.magnitude, into: sink)
     }
 
-    private static func appendDecimal(_ value: UInt64, into sink: ByteSink) {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for the 20 digits of the largest
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            var rest = value
-            var start = buffer.count
-            repeat {
-                start -= 1
-                buffer[start] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            } while rest > 0
-            sink.append(UnsafeBufferPointer(rebasing: buffer.bindMemory(to: UInt8.self)[start...]))
-        }
-    }
+    private static func appendDecimal(_ value: UInt64, into sink: ByteSink) { DecimalDigits.with(value) { sink.append($0) } }
 
     /// Sixteen lower-case hexadecimal digits, as `InputHash.hex` writes them.
     private static func appendHex(_ value: UInt64, into sink: ByteSink) {
