@@ -131,11 +131,7 @@ enum LinkChecker {
         /// Indices into `values` (-1 for none), at most half full; the size is a power of two.
         private var slots = [Int](repeating: -1, count: 64)
 
-        static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            return Int(truncatingIfNeeded: hash)
-        }
+        static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int { FNV1a.hash(bytes) }
 
         subscript(entry: Int) -> Known {
             get { values[entry] }

@@ -118,7 +118,7 @@ struct InlineStylesheet: Sendable {
             while size < 4 * names.count { size *= 2 }
             var slots = [Int](repeating: -1, count: size)
             for (index, name) in names.enumerated() {
-                var slot = name.withUnsafeBufferPointer(Self.hash) & (size - 1)
+                var slot = FNV1a.hash(name) & (size - 1)
                 while slots[slot] >= 0 { slot = (slot + 1) & (size - 1) }
                 slots[slot] = index
             }
@@ -127,15 +127,9 @@ struct InlineStylesheet: Sendable {
 
         var count: Int { names.count }
 
-        static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            return Int(truncatingIfNeeded: hash)
-        }
-
         func number(of name: UnsafeBufferPointer<UInt8>) -> Int? {
             let mask = slots.count - 1
-            var slot = Self.hash(name) & mask
+            var slot = FNV1a.hash(name) & mask
             while slots[slot] >= 0 {
                 let index = slots[slot]
                 if names[index].elementsEqual(name) { return numbers[index] }

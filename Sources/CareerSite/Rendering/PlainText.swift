@@ -115,7 +115,7 @@ enum PlainText {
             return index + 1
         }
 
-        /// Text that may hold whitespace (a decoded reference), whole characters.
+        /// Text that may hold whitespace (a decoded reference, a title), whole characters.
         mutating func appendCollapsing(_ bytes: UnsafeBufferPointer<UInt8>) {
             var index = 0
             while index < bytes.count { index = take(bytes, at: index) }
@@ -315,45 +315,18 @@ enum PlainText {
     }
 
     /// Runs of whitespace (including line breaks and no-break spaces) become one space; the ends are trimmed.
+    /// ASCII whitespace is matched byte by byte, and the few non-ASCII characters with the Unicode White_Space
+    /// property (no-break space, line separator, the typographic spaces …) by their encodings (`Collapser`).
     static func collapseWhitespace(_ text: String) -> String {
-        collapseWhitespace(bytes: Array(text.utf8))
-    }
-
-    /// The same over UTF-8 bytes: ASCII whitespace is matched byte by byte, and the few non-ASCII characters
-    /// with the Unicode White_Space property (no-break space, line separator, the typographic spaces …) by
-    /// their encodings.
-    private static func collapseWhitespace(bytes: [UInt8]) -> String {
-        // Written into a buffer of the input's size (the output is never longer): appending byte by byte to an
-        // array cost more than the test itself. With no bytes, that buffer would be the shared empty-array storage,
-        // whose count the initializer writes: a data race between threads (ThreadSanitizer reports it).
-        guard !bytes.isEmpty else { return "" }
-        let result = bytes.withUnsafeBufferPointer { input in
-            [UInt8](unsafeUninitializedCapacity: input.count) { output, written in
-                written = 0
-                var pendingSpace = false
-                var index = 0
-                while index < input.count {
-                    let byte = input[index]
-                    // ASCII whitespace is told on the byte; only a non-ASCII character is looked at further.
-                    let width =
-                        byte < 0x80 ? (byte == 0x20 || (0x09...0x0D).contains(byte) ? 1 : 0) : nonASCIIWhitespaceWidth(input, at: index)
-                    if width > 0 {
-                        pendingSpace = written > 0
-                        index += width
-                        continue
-                    }
-                    if pendingSpace {
-                        output[written] = space
-                        written += 1
-                    }
-                    pendingSpace = false
-                    output[written] = byte
-                    written += 1
-                    index += 1
-                }
+        guard !text.isEmpty else { return "" }
+        var text = text
+        return text.withUTF8 { bytes in
+            String(unsafeUninitializedCapacity: bytes.count) { output in
+                var collapsed = Collapser(output: output)
+                collapsed.appendCollapsing(bytes)
+                return collapsed.written
             }
         }
-        return String(decoding: result, as: UTF8.self)
     }
 
     /// The length in bytes of the whitespace character that starts with the non-ASCII byte at `index`, or 0 when

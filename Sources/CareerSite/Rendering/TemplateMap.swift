@@ -29,14 +29,9 @@ struct TemplateMap: ExpressibleByDictionaryLiteral {
 
     /// FNV-1a of the name's UTF-8 bytes.
     static func hash(_ key: String) -> Int {
-        func fnv<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Int {
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            return Int(truncatingIfNeeded: hash)
-        }
         // Over the bytes in memory where the string has them (it nearly always does): stepping through `utf8`
         // costs several times as much.
-        return key.utf8.withContiguousStorageIfAvailable(fnv) ?? fnv(key.utf8)
+        key.utf8.withContiguousStorageIfAvailable { FNV1a.hash($0) } ?? FNV1a.hash(key.utf8)
     }
 
     private func index(of key: String, hash: Int) -> Int? {

@@ -199,17 +199,13 @@ final class InputLedger: @unchecked Sendable {
     init(_ fingerprint: BuildFingerprint) { expected = fingerprint.files }
 
     /// Notes the bytes read from `url`; a file the fingerprint did not see, or saw with other bytes, is a change.
-    func note(_ data: Data, from url: URL) { note(data, fromPath: url.path, standardized: { url.standardizedFileURL.path }) }
+    func note(_ data: Data, from url: URL) { note(data, fromPath: url.path) }
 
     /// The same for a file read by its path.
     func note(_ data: Data, fromPath path: String) {
-        note(data, fromPath: path, standardized: { URL(fileURLWithPath: path).standardizedFileURL.path })
-    }
-
-    private func note(_ data: Data, fromPath path: String, standardized: () -> String) {
         var hash = InputHash()
         hash.add(data)
-        let known = expected[path] ?? expected[standardized()]
+        let known = expected[path] ?? expected[URL(fileURLWithPath: path).standardizedFileURL.path]
         guard known != hash.state else { return }
         lock.lock()
         matched = false
@@ -328,10 +324,10 @@ extension BuildRecord {
         sink.append(UInt8(ascii: "\n"))
         Self.line("fingerprint", fingerprint, into: sink)
         for (path, size) in files.sorted(by: { $0.key.precedesInByteOrder($1.key) }) {
-            Self.line("file", size, path, into: sink)
+            Self.line("file", size: size, path, into: sink)
         }
         for (path, size) in handouts.sorted(by: { $0.key.precedesInByteOrder($1.key) }) {
-            Self.line("handout", size, path, into: sink)
+            Self.line("handout", size: size, path, into: sink)
         }
         for (name, input) in inputs.sorted(by: { $0.key.precedesInByteOrder($1.key) }) {
             let stamp = input.stamp
@@ -353,17 +349,13 @@ extension BuildRecord {
         return sink.takeData()
     }
 
-    private static func line(_ word: StaticString, _ size: Int, _ text: String, into sink: ByteSink) {
+    /// A line: the word, the size if there is one, then the text escaped.
+    private static func line(_ word: StaticString, size: Int? = nil, _ text: String, into sink: ByteSink) {
         sink.append(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
-        sink.append(UInt8(ascii: " "))
-        appendDecimal(Int64(size), into: sink)
-        sink.append(UInt8(ascii: " "))
-        appendEscaped(text, into: sink)
-        sink.append(UInt8(ascii: "\n"))
-    }
-
-    private static func line(_ word: StaticString, _ text: String, into sink: ByteSink) {
-        sink.append(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+        if let size {
+            sink.append(UInt8(ascii: " "))
+            appendDecimal(Int64(size), into: sink)
+        }
         sink.append(UInt8(ascii: " "))
         appendEscaped(text, into: sink)
         sink.append(UInt8(ascii: "\n"))
