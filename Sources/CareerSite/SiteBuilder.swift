@@ -180,6 +180,8 @@ public enum SiteBuilder {
                 return (bytes: bytes, scan: scanner?.finish())
             })
         clock.lap("render and stage")
+        // The disk writes the staged files while the links are checked and the build record is made.
+        session.startFlush(copying: framework.assets, ledger: ledger)
         let reported = (all + warnings + templates.unknownNameWarnings()).sortedForDisplay()
         // The site's pages may link to each other; each handout must stand alone.
         let paths = Set(made.map(\.0) + framework.assets.map { "assets/" + $0.path })
@@ -193,21 +195,26 @@ public enum SiteBuilder {
             return BuildReport(diagnostics: (reported + problems).sortedForDisplay())
         }
         let handouts = made.filter { $0.0.hasPrefix(HandoutRenderer.folder + "/") }.map { ($0.0, $0.1.bytes) }
+        var marker: Data?
+        if let fingerprint {
+            // An input that changed between the fingerprint and the build's reading of it (even if it changed back
+            // since) may not match what was built: record a fingerprint that cannot match, so the next build
+            // runs in full. (Every input has been read by now: the assets were staged by `startFlush`.)
+            let settled = ledger?.allMatched == true
+            var sizes = Dictionary(made.map { ($0.0, $0.1.bytes) }) { first, _ in first }
+            for asset in framework.assets { sizes["assets/" + asset.path] = contentAssets[asset.path]?.count ?? 0 }
+            marker = SiteWriter.markerBytes(
+                BuildRecord(
+                    fingerprint: settled ? fingerprint.value : "changed during the build", files: sizes,
+                    warnings: reported.map(\.description),
+                    handouts: Dictionary(handouts.map { ($0.0, $0.1) }) { first, _ in first }, inputs: fingerprint.inputs))
+            clock.lap("make the build record")
+        }
         do {
-            let summary = try session.finish(copying: framework.assets, ledger: ledger)
+            let summary = try session.finish()
             clock.lap("write")
-            if let fingerprint {
-                // An input that changed between the fingerprint and the build's reading of it (even if it changed back
-                // since) may not match what was built: record a fingerprint that cannot match, so the next build
-                // runs in full.
-                let settled = ledger?.allMatched == true
-                var sizes = Dictionary(made.map { ($0.0, $0.1.bytes) }) { first, _ in first }
-                for asset in framework.assets { sizes["assets/" + asset.path] = contentAssets[asset.path]?.count ?? 0 }
-                try writer.record(
-                    BuildRecord(
-                        fingerprint: settled ? fingerprint.value : "changed during the build", files: sizes,
-                        warnings: reported.map(\.description),
-                        handouts: Dictionary(handouts.map { ($0.0, $0.1) }) { first, _ in first }, inputs: fingerprint.inputs))
+            if let marker {
+                try writer.writeRecord(marker)
                 clock.lap("record the build")
             }
             return BuildReport(diagnostics: reported, pages: made.count + framework.assets.count, write: summary, handouts: handouts)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import CareerSite
@@ -45,6 +46,28 @@ final class FillingFileSystem: WriterFileSystem, @unchecked Sendable {
     func synchronize(folder: String) throws {}
 }
 
+/// A file system whose first flush (phase 1's) says it has started, waits to be let go, and then fails if told to.
+final class GatedFlushFileSystem: WriterFileSystem, @unchecked Sendable {
+    private let real = POSIXFileSystem()
+    let started = DispatchSemaphore(value: 0)
+    let release = DispatchSemaphore(value: 0)
+    let failure: WriteError?
+    private let flushes = Atomic<Int>(0)
+
+    init(failing failure: WriteError? = nil) { self.failure = failure }
+
+    func write(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int { real.write(descriptor, bytes) }
+    func rename(_ from: String, _ to: String) -> Int32 { real.rename(from, to) }
+
+    func synchronize(folder: String) throws {
+        guard flushes.add(1, ordering: .relaxed).oldValue == 0 else { return try real.synchronize(folder: folder) }
+        started.signal()
+        release.wait()
+        if let failure { throw failure }
+        try real.synchronize(folder: folder)
+    }
+}
+
 /// Every entry below a folder (hidden ones included): file bytes and modification times, and folders.
 struct FolderState: Equatable, CustomStringConvertible {
     var files: [String: Data] = [:]
@@ -66,6 +89,16 @@ struct FolderState: Equatable, CustomStringConvertible {
     }
 
     var description: String { files.keys.sorted().joined(separator: ", ") + " | folders: " + folders.sorted().joined(separator: ", ") }
+
+    /// This state without the staging folder of a write under way and what is in it.
+    var outsideStaging: FolderState {
+        var state = self
+        let staged = { (path: String) in path == SiteWriter.staging || path.hasPrefix(SiteWriter.staging + "/") }
+        state.files = state.files.filter { !staged($0.key) }
+        state.modified = state.modified.filter { !staged($0.key) }
+        state.folders = state.folders.filter { !staged($0) }
+        return state
+    }
 }
 
 @Suite struct AtomicWriteTests {
@@ -161,6 +194,41 @@ struct FolderState: Equatable, CustomStringConvertible {
             #expect(try Data(contentsOf: output.appendingPathComponent("z.html")) == Data(text.utf8))
             #expect(try offerInPieces(files, size: 4_095, to: writer()) == WriteSummary(written: 0, unchanged: 5, removed: 0))
         }
+    }
+
+    /// `startFlush` starts the flush on a thread of its own and returns, so the build checks links while the disk
+    /// works; `finish` waits for it before anything is renamed. A flush that fails (a full disk found only when the
+    /// pages go to it) and a write abandoned during the flush both leave the old site exactly as it was.
+    @Test func theFlushRunsWhileTheCallerGoesOnAndItsFailureChangesNothing() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try writer().write(oldSite, copying: [])
+        let before = try FolderState(output)
+        func started(_ fileSystem: GatedFlushFileSystem) throws -> StagedWrite {
+            let session = try writer(fileSystem).begin(paths: newSite.map(\.path))
+            for (index, file) in newSite.enumerated() { session.offer(index, file.contents) }
+            session.startFlush(copying: [])
+            #expect(fileSystem.started.wait(timeout: .now() + 30) == .success, "the flush starts before finish")
+            #expect(try FolderState(output).outsideStaging == before, "nothing is in place during the flush")
+            return session
+        }
+
+        let failing = GatedFlushFileSystem(failing: .system("flush", "Output/.careers-staging", ENOSPC))
+        let failed = try started(failing)
+        failing.release.signal()
+        #expect(throws: WriteError.self) { try failed.finish() }
+        #expect(try FolderState(output) == before)
+
+        let abandoned = GatedFlushFileSystem()
+        let session = try started(abandoned)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { abandoned.release.signal() }
+        session.abandon()
+        #expect(try FolderState(output) == before)
+
+        let gated = GatedFlushFileSystem()
+        let done = try started(gated)
+        gated.release.signal()
+        #expect(try done.finish() == WriteSummary(written: 4, unchanged: 1, removed: 1))
+        for file in newSite { #expect(try Data(contentsOf: output.appendingPathComponent(file.path)) == file.contents, "\(file.path)") }
     }
 
     @Test func theFullDiskErrorNamesTheFileAndSaysNothingChanged() throws {

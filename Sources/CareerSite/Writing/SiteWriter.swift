@@ -126,8 +126,13 @@ struct SiteWriter {
     }
 
     /// Writes the marker file with the record of this build (staged and renamed into place).
-    func record(_ record: BuildRecord) throws {
-        let data = record.bytes(after: Self.markerHeader)
+    func record(_ record: BuildRecord) throws { try writeRecord(Self.markerBytes(record)) }
+
+    /// The marker file's bytes for `record`.
+    static func markerBytes(_ record: BuildRecord) -> Data { record.bytes(after: markerHeader) }
+
+    /// Writes the marker file with these bytes (`markerBytes`), staged and renamed into place.
+    func writeRecord(_ data: Data) throws {
         let signals = SignalDeferral.begin()
         defer { signals.end() }
         let temporary = output.appendingPathComponent(".careers-output.staged").path
@@ -195,10 +200,8 @@ struct SiteWriter {
         return try StagedStream(writer: self, existing: output.path + "/" + path, staged: output.path + "/" + staged, display: path)
     }
 
-    /// The rest of phase 1 (assets, stale files, flushing), then phase 2.
-    fileprivate func finish(_ plan: Plan, copying assets: [Asset], signals: SignalDeferral, ledger: InputLedger?) throws -> WriteSummary {
-        var plan = plan
-        let stagingPath = output.appendingPathComponent(Self.staging).path
+    /// The rest of phase 1 but the flush: stages the assets and finds the stale files.
+    fileprivate func stageRest(_ plan: inout Plan, copying assets: [Asset], ledger: InputLedger?) throws {
         for asset in assets {
             let path = "assets/" + asset.path
             guard OutputPath.isSafe(path), !plan.expected.contains(path) else { throw WriteError.unsafePath(path) }
@@ -218,9 +221,11 @@ struct SiteWriter {
             }
         }
         plan.stale = try staleFiles(expected: plan.expected)
-        try fileSystem.synchronize(folder: stagingPath)
-        if signals.interrupted { throw WriteError.interrupted }
-        return try commit(plan, signals: signals)
+    }
+
+    /// The end of phase 1: flushes every staged file to disk.
+    fileprivate func flushStaging() throws {
+        try fileSystem.synchronize(folder: output.appendingPathComponent(Self.staging).path)
     }
 
     /// Undoes phase 1: the staging folder, the folders it made and, when this write created it, the output
@@ -536,6 +541,8 @@ final class StagedWrite: @unchecked Sendable {
     private var unchanged = 0
     private var failure: (any Error)?
     private var ended = false
+    /// The flush `startFlush` started.
+    private var flush: BackgroundFlush?
 
     fileprivate init(
         writer: SiteWriter, plan: SiteWriter.Plan, paths: [String], inNewFolder: [String?], signals: SignalDeferral,
@@ -612,17 +619,45 @@ final class StagedWrite: @unchecked Sendable {
     /// Copies the assets, removes stale files and puts everything in place; on any failure the folder is left as
     /// it was.
     func finish(copying assets: [Asset], ledger: InputLedger? = nil) throws -> WriteSummary {
+        startFlush(copying: assets, ledger: ledger)
+        return try finish()
+    }
+
+    /// The rest of phase 1: stages the assets and finds the stale files, then starts flushing every staged file to
+    /// disk on a thread of its own and returns, so that what the caller still has to do before `finish` (the link
+    /// check, the build record) runs while the disk works. No file may be offered after it. A failure is kept and
+    /// reported by `finish`.
+    func startFlush(copying assets: [Asset], ledger: InputLedger? = nil) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !ended, flush == nil, failure == nil else { return }
+        for index in staged.keys.sorted() {
+            if inNewFolder[index] == nil, let name = staged[index] { plan.renames.append((name, paths[index])) }
+        }
+        plan.summary.written = staged.count
+        plan.summary.unchanged = unchanged
+        do {
+            try writer.stageRest(&plan, copying: assets, ledger: ledger)
+        } catch {
+            failure = error
+            return
+        }
+        let writer = writer
+        flush = BackgroundFlush { try writer.flushStaging() }
+    }
+
+    /// Waits for the flush `startFlush` started, then puts everything in place (phase 2); on any failure before
+    /// that, the folder is left as it was.
+    func finish() throws -> WriteSummary {
         lock.lock()
         defer { lock.unlock() }
         ended = true
         do {
             if let failure { throw failure }
-            for index in staged.keys.sorted() {
-                if inNewFolder[index] == nil, let name = staged[index] { plan.renames.append((name, paths[index])) }
-            }
-            plan.summary.written = staged.count
-            plan.summary.unchanged = unchanged
-            let summary = try writer.finish(plan, copying: assets, signals: signals, ledger: ledger)
+            guard let flush else { throw WriteError.system("flush", writer.displayOutput, EINVAL) }
+            try flush.wait()
+            if signals.interrupted { throw WriteError.interrupted }
+            let summary = try writer.commit(plan, signals: signals)
             signals.end()
             return summary
         } catch let error as WriteError {
@@ -644,7 +679,34 @@ final class StagedWrite: @unchecked Sendable {
         defer { lock.unlock() }
         guard !ended else { return }
         ended = true
+        // The flush may still be writing staged files: let it end before they are removed.
+        try? flush?.wait()
         writer.abandon(plan, signals: signals, outputExisted: outputExisted)
+    }
+}
+
+/// Work run on a thread of its own (`StagedWrite.startFlush`), waited for once.
+private final class BackgroundFlush: @unchecked Sendable {
+    private let work: () throws -> Void
+    private let done = DispatchSemaphore(value: 0)
+    /// Set by the thread before it signals `done`, read only after `done`.
+    private var error: (any Error)?
+
+    init(_ work: @escaping () throws -> Void) {
+        self.work = work
+        Thread.detachNewThread { self.run() }
+    }
+
+    private func run() {
+        do { try work() } catch { self.error = error }
+        done.signal()
+    }
+
+    /// Waits for the work to end and rethrows its error.
+    func wait() throws {
+        done.wait()
+        done.signal()  // for any later wait
+        if let error { throw error }
     }
 }
 
