@@ -251,6 +251,28 @@ import Testing
         #expect(LinkChecker.linkBlocks([], size: 4).isEmpty && LinkChecker.linkBlocks([0, 0], size: 4).isEmpty)
     }
 
+    /// A large site's links are cut into about eight blocks per processor, whatever its size, so the links each
+    /// block resolves grow with the site and the check's work stays linear; a small site keeps blocks of 4,096.
+    @Test func theNumberOfBlocksDoesNotGrowWithTheSite() {
+        #expect(LinkChecker.blockSize(links: 1_000, processors: 2) == 4_096)
+        #expect(LinkChecker.blockSize(links: 1_000_000, processors: 2) == 62_501)
+        #expect(LinkChecker.blockSize(links: 1_000_000, processors: 0) == 125_001)
+        for processors in [1, 2, 8] {
+            var counts: [Int] = []
+            for roles in [1_000, 10_000, 50_000] {
+                // Pages of 40 to 80 links, and one page (the whole-framework handout) of 18 links per role.
+                counts = (0..<(2 * roles)).map { 40 + $0 % 41 } + [18 * roles]
+                let size = LinkChecker.blockSize(links: counts.reduce(0, +), processors: processors)
+                let blocks = LinkChecker.linkBlocks(counts, size: size, pages: max(64, size / 64))
+                #expect(blocks.count <= 9 * processors + 2 || size == 4_096, "\(roles) roles, \(processors) processors: \(blocks.count)")
+                let pages = blocks.flatMap { $0 }.map(\.page)
+                #expect(zip(pages, pages.dropFirst()).allSatisfy { $0 <= $1 } && Set(pages).count == counts.count)
+            }
+        }
+        let capped = LinkChecker.linkBlocks(Array(repeating: 1, count: 130), size: 1_000, pages: 100)
+        #expect(capped.map(\.count) == [100, 30])
+    }
+
     /// However the links are cut into blocks, the same links are found broken, in page and link order; a large page
     /// is cut into several blocks, and a block that starts part-way into a page still knows the page and its folder.
     @Test func theBlockSizeDoesNotChangeTheResult() {

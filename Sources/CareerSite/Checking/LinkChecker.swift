@@ -38,18 +38,20 @@ enum LinkChecker {
 
     /// The same, from pages scanned as they were made (`PageScan`, in path order) and every path of the site.
     ///
-    /// The links are checked in parallel blocks of about `blockLinks` links, each a run of pages or a part of one
-    /// page: the whole-framework handout alone has 180,000 links at 10,000 roles, and checking it in one piece made
-    /// the rest of the check wait. Within a folder a link resolves the same way from every page, so each block keeps
-    /// what a link resolved to, and for a link to another file whether it was found (most links, such as the
-    /// navigation, footers and lists, repeat from page to page). A link to an anchor of its own page is looked up
-    /// in that page's ids as it is.
+    /// The links are checked in parallel blocks of `blockLinks` links or so (by default `blockSize`), each a run of
+    /// pages or a part of one page: the whole-framework handout alone has 180,000 links at 10,000 roles, and
+    /// checking it in one piece made the rest of the check wait. Within a folder a link resolves the same way from
+    /// every page, so each block keeps what a link resolved to, and for a link to another file whether it was found
+    /// (most links, such as the navigation, footers and lists, repeat from page to page). A link to an anchor of its
+    /// own page is looked up in that page's ids as it is.
     static func check(
-        paths: Set<String>, pages scanned: [(path: String, scan: PageScan)], standalone: (String) -> Bool, blockLinks: Int = 4_096
+        paths: Set<String>, pages scanned: [(path: String, scan: PageScan)], standalone: (String) -> Bool, blockLinks: Int? = nil
     ) -> [BrokenLink] {
         let isStandalone = scanned.map { standalone($0.path) }
         let idsByPage = Dictionary(scanned.indices.map { (scanned[$0].path, scanned[$0].scan.ids) }) { first, _ in first }
-        let blocks = linkBlocks(scanned.map { $0.scan.readsLinks ? $0.scan.links.count : 0 }, size: blockLinks)
+        let counts = scanned.map { $0.scan.readsLinks ? $0.scan.links.count : 0 }
+        let size = blockLinks ?? blockSize(links: counts.reduce(0, +), processors: ProcessInfo.processInfo.activeProcessorCount)
+        let blocks = linkBlocks(counts, size: size, pages: max(64, size / 64))
         let results = ConcurrentResults<[BrokenLink]>(count: blocks.count)
         DispatchQueue.concurrentPerform(iterations: blocks.count) { block in
             var broken: [BrokenLink] = []
@@ -175,10 +177,20 @@ enum LinkChecker {
         mutating func removeAll() { self = KnownLinks() }
     }
 
+    /// How many links a block of the check holds: enough blocks for every processor to take about eight (so they
+    /// end together), and no more. Each block resolves once each link it meets, so the check's work grows with
+    /// the blocks times the different links in each: with blocks of a fixed 4,096 links, ten times the roles made
+    /// ten times the blocks, each meeting more different links (12 resolved per role at 1,000 roles, 20 at 10,000,
+    /// so 1.34 times linear); with a fixed number of blocks the work is linear. Never under 4,096, so a small site
+    /// is not cut finer than before.
+    static func blockSize(links: Int, processors: Int) -> Int {
+        max(4_096, links / (8 * max(1, processors)) + 1)
+    }
+
     /// Cuts the pages' links (`counts[page]` each, in page order) into blocks of about `size` links: a run of
-    /// whole pages (at most 64 of them), or a part of one page with more. Each block lists its pages and which of
-    /// their links it checks, in order, so the blocks' results put together are in page and link order.
-    static func linkBlocks(_ counts: [Int], size: Int) -> [[(page: Int, links: Range<Int>)]] {
+    /// whole pages (at most `pages` of them), or a part of one page with more. Each block lists its pages and which
+    /// of their links it checks, in order, so the blocks' results put together are in page and link order.
+    static func linkBlocks(_ counts: [Int], size: Int, pages: Int = 64) -> [[(page: Int, links: Range<Int>)]] {
         var blocks: [[(page: Int, links: Range<Int>)]] = []
         var current: [(page: Int, links: Range<Int>)] = []
         var inCurrent = 0
@@ -193,7 +205,7 @@ enum LinkChecker {
                 for start in stride(from: 0, to: count, by: size) { blocks.append([(page, start..<min(count, start + size))]) }
                 continue
             }
-            if inCurrent + count > size || current.count == 64 { close() }
+            if inCurrent + count > size || current.count == pages { close() }
             current.append((page, 0..<count))
             inCurrent += count
         }
