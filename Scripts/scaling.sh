@@ -67,7 +67,7 @@ PARTS = [
     ("JSON export", r"\$s10CareerSite10DataExportO04jsonC03for"),
     ("CSV export", r"\$s10CareerSite10DataExportO03csvC03for"),
     ("Link check", r"\$s10CareerSite11LinkCheckerO5check5paths"),
-    ("Build record (.careers-output)", r"\$s10CareerSite11BuildRecordV4text"),
+    ("Build record (.careers-output)", r"\$s10CareerSite11BuildRecordV5bytes5after"),
 ]
 
 def load(size):
