@@ -685,7 +685,7 @@ final class StagedWrite: @unchecked Sendable {
     }
 }
 
-/// Work run on a thread of its own (`StagedWrite.startFlush`), waited for once.
+/// Work run on a thread of its own (`StagedWrite.startFlush`); `wait` waits for it to end, as often as asked.
 private final class BackgroundFlush: @unchecked Sendable {
     private let work: () throws -> Void
     private let done = DispatchSemaphore(value: 0)
