@@ -220,6 +220,17 @@ import Testing
             let expected = reference(text)
             if expected.count <= 3 { #expect(RouteMap.wrap(text) == expected, "\(text)") }
         }
+        // Text whose scalars are each a Character takes a path of its own, on bytes: the same lines.
+        let simple = [
+            "nurse", "a", "practitioner", "(général)", "Pneumonoultramicroscopicsilicovolcanoconiosis", "x\u{1F}y", "\u{B}", "  ", "\r\n",
+            "–", "Ångström£Ω≤–Ångström£Ω≤–Ångström", "x\u{A0}y", "\u{2003}", "\u{85}",
+        ]
+        for _ in 0..<1_000 {
+            let count = 1 + Int(generator.next() % 8)
+            let text = (0..<count).map { _ in simple[Int(generator.next() % UInt64(simple.count))] }.joined(separator: " ")
+            let expected = reference(text)
+            if expected.count <= 3 { #expect(RouteMap.wrap(text) == expected, "\(text)") }
+        }
 
         let map = RouteMap(
             columns: [Column(title: "Registered practitioner level practice", href: "s.html")],

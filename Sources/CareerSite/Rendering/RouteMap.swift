@@ -449,9 +449,11 @@ struct RouteMap: Sendable, Hashable {
         while slug.hasSuffix("-") { slug.removeLast() }
         slug = String(slug.prefix(40))
         while slug.hasSuffix("-") { slug.removeLast() }
+        // FNV-1a of the label and the node ids, each after a NUL.
         var hash: UInt32 = 2_166_136_261
-        for byte in ([label] + nodes.map(\.id)).joined(separator: "\u{0}").utf8 {
-            hash = (hash ^ UInt32(byte)) &* 16_777_619
+        for (index, text) in ([label] + nodes.map(\.id)).enumerated() {
+            if index > 0 { hash = (hash ^ 0) &* 16_777_619 }
+            for byte in text.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
         }
         let hex = String(hash, radix: 16)
         let padded = String(repeating: "0", count: max(0, 8 - hex.count)) + hex
@@ -464,6 +466,80 @@ struct RouteMap: Sendable, Hashable {
     /// is cut, and text that does not fit ends with an ellipsis.
     static func wrap(_ text: String, width: Int = Metrics.wrapWidth, maxLines: Int = Metrics.maxLines) -> [String] {
         let width = max(2, width)
+        let lines = wrapScalars(text, width: width) ?? wrapWords(text, width: width)
+        guard lines.count > maxLines, maxLines > 0 else { return lines }
+        var kept = Array(lines.prefix(maxLines))
+        var last = kept[maxLines - 1].split(separator: " ").map(String.init)
+        while last.count > 1, last.joined(separator: " ").count + 1 > width { last.removeLast() }
+        var line = last.joined(separator: " ")
+        if line.count + 1 > width { line = String(line.prefix(width - 1)) }
+        if line.hasSuffix("…") { line.removeLast() }
+        kept[maxLines - 1] = line + "…"
+        return kept
+    }
+
+    /// The lines of `wrap` made on the text's bytes, when each of its scalars is a Character of its own (as in
+    /// `words(of:)`): then a word's length is its count of scalars. Nil for any other text. Nearly every title is
+    /// such text; by Characters, wrapping was over 10,000 instructions a title.
+    private static func wrapScalars(_ text: String, width: Int) -> [String]? {
+        var text = text
+        return text.withUTF8 { bytes -> [String]? in
+            // Whether the scalar at `index` (`length` bytes) is whitespace; nil when it is not simple.
+            func space(at index: Int, length: inout Int) -> Bool? {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    length = 1
+                    return byte == 0x20 || (0x09...0x0D).contains(byte)
+                }
+                length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                var value = UInt32(byte) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
+                for offset in 1..<length where index + offset < bytes.count {
+                    value = value << 6 | UInt32(bytes[index + offset] & 0x3F)
+                }
+                guard let scalar = Unicode.Scalar(value), isSimple(scalar) else { return nil }
+                return scalar.properties.isWhitespace
+            }
+            var lines: [[UInt8]] = []
+            var lastCount = 0
+            var index = 0
+            var length = 1
+            while index < bytes.count {
+                guard let isSpace = space(at: index, length: &length) else { return nil }
+                if isSpace {
+                    index += length
+                    continue
+                }
+                // A word: its bytes, its scalars, and where its first `width - 1` scalars end.
+                let start = index
+                var count = 0
+                var cut = start
+                while index < bytes.count {
+                    guard let isSpace = space(at: index, length: &length) else { return nil }
+                    if isSpace { break }
+                    count += 1
+                    index += length
+                    if count == width - 1 { cut = index }
+                }
+                var piece = Array(bytes[start..<index])
+                if count > width {
+                    piece = Array(bytes[start..<cut]) + Array("…".utf8)
+                    count = width
+                }
+                if !lines.isEmpty, lastCount + 1 + count <= width {
+                    lines[lines.count - 1].append(0x20)
+                    lines[lines.count - 1].append(contentsOf: piece)
+                    lastCount += 1 + count
+                    continue
+                }
+                lines.append(piece)
+                lastCount = count
+            }
+            return lines.map { String(decoding: $0, as: UTF8.self) }
+        }
+    }
+
+    /// The lines of `wrap` for any text, by Characters.
+    private static func wrapWords(_ text: String, width: Int) -> [String] {
         var lines: [String] = []
         // The last line's length in Characters, kept as words are added rather than counted again each time (this
         // ran for every node of every map on several pages, and counting dominated). A space between two words
@@ -490,15 +566,7 @@ struct RouteMap: Sendable, Hashable {
             lines.append(piece)
             lastCount = count
         }
-        guard lines.count > maxLines, maxLines > 0 else { return lines }
-        var kept = Array(lines.prefix(maxLines))
-        var last = kept[maxLines - 1].split(separator: " ").map(String.init)
-        while last.count > 1, last.joined(separator: " ").count + 1 > width { last.removeLast() }
-        var line = last.joined(separator: " ")
-        if line.count + 1 > width { line = String(line.prefix(width - 1)) }
-        if line.hasSuffix("…") { line.removeLast() }
-        kept[maxLines - 1] = line + "…"
-        return kept
+        return lines
     }
 
     /// The words of `text` (split at whitespace Characters) with their lengths in Characters.
@@ -510,17 +578,7 @@ struct RouteMap: Sendable, Hashable {
     /// `simple` is true when the scalar path was taken: then no space between two words can join them into one
     /// Character either.
     private static func words(of text: String) -> (words: [(Substring, Int)], simple: Bool) {
-        let simple = text.unicodeScalars.allSatisfy { scalar in
-            if scalar.isASCII { return true }
-            switch scalar.properties.generalCategory {
-            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .decimalNumber, .dashPunctuation, .openPunctuation,
-                .closePunctuation, .initialPunctuation, .finalPunctuation, .otherPunctuation, .connectorPunctuation, .mathSymbol,
-                .currencySymbol, .spaceSeparator:
-                return true
-            default:
-                return false
-            }
-        }
+        let simple = text.unicodeScalars.allSatisfy(isSimple)
         guard simple else { return (text.split(whereSeparator: \.isWhitespace).map { ($0, $0.count) }, false) }
         var words: [(Substring, Int)] = []
         let scalars = text.unicodeScalars
@@ -542,6 +600,19 @@ struct RouteMap: Sendable, Hashable {
         }
         if let first = start { words.append((text[first...], count)) }
         return (words, true)
+    }
+
+    /// Whether `scalar` is always a Character of its own, whatever is next to it (see `words(of:)`).
+    private static func isSimple(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return true }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .decimalNumber, .dashPunctuation, .openPunctuation,
+            .closePunctuation, .initialPunctuation, .finalPunctuation, .otherPunctuation, .connectorPunctuation, .mathSymbol,
+            .currencySymbol, .spaceSeparator:
+            return true
+        default:
+            return false
+        }
     }
 
     /// A text version of the map, as escaped HTML. A map whose arrows join its nodes one after another (a route)
