@@ -47,6 +47,25 @@ import Testing
     }
 
     /// `whole` is the stylesheet with only comments and extra white space gone; so is a document with every class.
+    /// One stylesheet cuts itself down for many documents and keeps each result by the set of classes: every
+    /// document still gets what a stylesheet of its own would give it, in whatever order they come.
+    @Test func aSharedStylesheetGivesEachDocumentItsOwnRules() {
+        let sheet = InlineStylesheet(css)
+        let documents = [
+            #"<div class="card wide"></div>"#, #"<header class="site-header"></header>"#, #"<div class="card wide"></div>"#,
+            #"<dl class="facts"></dl>"#, "<p>No classes</p>", #"<header class="site-header"></header>"#,
+        ]
+        var results: [String] = []
+        for html in documents {
+            let shared = Array(html.utf8).withUnsafeBufferPointer { sheet.pruned(for: $0) }
+            #expect(shared == pruned(css, for: html), "\(html)")
+            results.append(shared)
+        }
+        #expect(results[0].contains(".card.wide{") && !results[0].contains(".site-header"))
+        #expect(results[1].contains(".site-header,.site-nav a{") && !results[1].contains(".card.wide"))
+        #expect(Set(results).count == 4)
+    }
+
     @Test func theWholeStylesheetKeepsEveryRule() {
         let sheet = InlineStylesheet(css)
         let every = #"<p class="site-header site-nav facts absent hidden card wide"></p>"#

@@ -20,6 +20,9 @@ struct InlineStylesheet: Sendable {
     private let items: [Item]?
     /// The class names that rules need, each with its number in `Selector.needs`.
     private let classNumbers: ClassNumbers
+    /// The cut-down stylesheet for each set of present classes met so far: handouts of one kind mostly share a set
+    /// (the 2,256 handouts of 2,000 roles had 9 sets), and cutting it down again cost 24,000 instructions a handout.
+    private let cutDown = Memo<[Bool], [UInt8]>()
 
     /// A piece of the stylesheet in order: text always kept, a style rule, or a group of rules (`@media`…) kept
     /// when any of its rules is.
@@ -58,10 +61,12 @@ struct InlineStylesheet: Sendable {
     /// The same as UTF-8 bytes.
     func prunedBytes(for html: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         guard let items, let present = presentClasses(in: html) else { return Array(whole.utf8) }
-        var out: [UInt8] = []
-        out.reserveCapacity(whole.utf8.count)
-        Self.emit(items, present: present, into: &out)
-        return out
+        return cutDown.value(for: present) {
+            var out: [UInt8] = []
+            out.reserveCapacity(whole.utf8.count)
+            Self.emit(items, present: present, into: &out)
+            return out
+        }
     }
 
     /// Which numbered classes `html`'s `class` attributes hold; nil when any attribute cannot be read for sure.
