@@ -242,6 +242,14 @@ import Testing
                 #expect(JSONValue.quote(text, asciiOnly: asciiOnly) == reference(text, asciiOnly: asciiOnly), "\(text)")
             }
         }
+        // Longer runs of plain text, which are passed over eight bytes at a time, with the rest at every offset.
+        let pieces = ["plain", " words", ".", "Z~@?", "\"", "\\", "&", "<", ">", "\n", "\u{1F}", "\u{7F}", "é", "\u{2028}", "😀", "/"]
+        for _ in 0..<2_000 {
+            let text = (0..<Int(generator.next() % 20)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+            for asciiOnly in [false, true] {
+                #expect(JSONValue.quote(text, asciiOnly: asciiOnly) == reference(text, asciiOnly: asciiOnly), "\(text)")
+            }
+        }
     }
 
     @Test func jsonTextCannotBreakOutOfAScriptElement() throws {

@@ -121,6 +121,13 @@ indirect enum JSONValue: Sendable {
             // from 0x40 on, all but the backslash and DEL are.
             let plainBelow40: UInt64 = 0xAFFF_FFBB_0000_0000
             while index < bytes.count {
+                // Eight bytes at a time while none of them needs a look (most text).
+                if index + 8 <= bytes.count, let base = bytes.baseAddress,
+                    !needsLook(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                {
+                    index += 8
+                    continue
+                }
                 let byte = bytes[index]
                 if byte < 0x40 ? (plainBelow40 >> UInt64(byte)) & 1 == 1 : byte < 0x7F && byte != UInt8(ascii: "\\") {
                     index += 1
@@ -175,6 +182,20 @@ indirect enum JSONValue: Sendable {
             flush(to: bytes.count)
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of eight bytes is one `quote` looks at: below 0x20, `"`, `&`, `<`, `>`, `\\`, DEL, or not ASCII.
+    /// Each test is the classic "has a zero byte" one, `(v - 0x01…) & ~v & 0x80…`, which never misses one.
+    private static func needsLook(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
+        func has(_ byte: UInt8) -> UInt64 { hasZero(word ^ (ones &* UInt64(byte))) }
+        let below20 = (word &- ones &* 0x20) & ~word & highs
+        let found =
+            word & highs | below20 | has(UInt8(ascii: "\"")) | has(UInt8(ascii: "&")) | has(UInt8(ascii: "<"))
+            | has(UInt8(ascii: ">")) | has(UInt8(ascii: "\\")) | has(0x7F)
+        return found != 0
     }
 
     /// `\u` and four lower-case hex digits.
