@@ -67,6 +67,11 @@ import Testing
             let length = Int(generator.next() % 40)
             texts.append(String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }))
         }
+        // Runs of ordinary bytes, passed over eight at a time, with specials at every offset.
+        let pieces = ["plain text", "a", "%", "=", "~", "&", "<", ">", "\"", "'", "é", "—", "😀"]
+        for _ in 0..<500 {
+            texts.append((0..<Int(generator.next() % 24)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined())
+        }
         for text in texts {
             let sink = ByteSink()
             sink.append("x")
@@ -74,6 +79,26 @@ import Testing
             #expect(String(decoding: sink.takeData(), as: UTF8.self) == "x" + HTML.escape(text), "\(text)")
         }
         #expect(HTML.escape("a&<>\"'") == "a&amp;&lt;&gt;&quot;&#39;")
+    }
+
+    /// The eight-byte tests say "yes" exactly when a byte-by-byte look would: for every byte value and limit, in
+    /// every position, among random others.
+    @Test func eightByteTestsAgreeWithLookingAtEachByte() {
+        var generator = SplitMix64(seed: 8)
+        for _ in 0..<3_000 {
+            var bytes = (0..<8).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            // Often mostly ASCII letters, like text.
+            if generator.next() % 2 == 0 { bytes = bytes.map { $0 % 2 == 0 ? 0x61 + $0 % 26 : $0 } }
+            let word = bytes.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { EightBytes.load($0, at: 0) } ?? 0 }
+            for value in 0...255 {
+                let byte = UInt8(value)
+                #expect((EightBytes.has(byte, in: word) != 0) == bytes.contains(byte), "\(bytes) \(byte)")
+                if byte <= 0x80 {
+                    #expect((EightBytes.hasBelow(byte, in: word) != 0) == bytes.contains { $0 < byte }, "\(bytes) < \(byte)")
+                }
+            }
+            #expect((EightBytes.hasNonASCII(word) != 0) == bytes.contains { $0 >= 0x80 })
+        }
     }
 
     @Test func bytesMatchAPatternOnlyWhereItFits() {

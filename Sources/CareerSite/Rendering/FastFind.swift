@@ -45,6 +45,32 @@ enum ByteSearch {
     }
 }
 
+/// Tests on eight bytes at once, for scans that pass over runs of ordinary bytes. Each is the classic "has a zero
+/// byte" test, `(v - 0x01…) & ~v & 0x80…`, which is non-zero exactly when some byte is zero: it never misses one.
+enum EightBytes {
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// The eight bytes from `index` (which must leave eight).
+    @inline(__always) static func load(_ base: UnsafePointer<UInt8>, at index: Int) -> UInt64 {
+        UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+    }
+
+    /// Non-zero when some byte of `word` is `byte`.
+    @inline(__always) static func has(_ byte: UInt8, in word: UInt64) -> UInt64 {
+        let value = word ^ (ones &* UInt64(byte))
+        return (value &- ones) & ~value & highs
+    }
+
+    /// Non-zero when some byte of `word` is below `limit` (at most 0x80).
+    @inline(__always) static func hasBelow(_ limit: UInt8, in word: UInt64) -> UInt64 {
+        (word &- ones &* UInt64(limit)) & ~word & highs
+    }
+
+    /// Non-zero when some byte of `word` is 0x80 or above.
+    @inline(__always) static func hasNonASCII(_ word: UInt64) -> UInt64 { word & highs }
+}
+
 extension Substring {
     /// The first occurrence of an ASCII `needle`, searched over UTF-8 bytes.
     ///

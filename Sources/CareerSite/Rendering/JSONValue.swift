@@ -123,7 +123,7 @@ indirect enum JSONValue: Sendable {
             while index < bytes.count {
                 // Eight bytes at a time while none of them needs a look (most text).
                 if index + 8 <= bytes.count, let base = bytes.baseAddress,
-                    !needsLook(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                    !needsLook(EightBytes.load(base, at: index))
                 {
                     index += 8
                     continue
@@ -185,16 +185,11 @@ indirect enum JSONValue: Sendable {
     }
 
     /// Whether any of eight bytes is one `quote` looks at: below 0x20, `"`, `&`, `<`, `>`, `\\`, DEL, or not ASCII.
-    /// Each test is the classic "has a zero byte" one, `(v - 0x01…) & ~v & 0x80…`, which never misses one.
     private static func needsLook(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZero(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
-        func has(_ byte: UInt8) -> UInt64 { hasZero(word ^ (ones &* UInt64(byte))) }
-        let below20 = (word &- ones &* 0x20) & ~word & highs
         let found =
-            word & highs | below20 | has(UInt8(ascii: "\"")) | has(UInt8(ascii: "&")) | has(UInt8(ascii: "<"))
-            | has(UInt8(ascii: ">")) | has(UInt8(ascii: "\\")) | has(0x7F)
+            EightBytes.hasNonASCII(word) | EightBytes.hasBelow(0x20, in: word) | EightBytes.has(UInt8(ascii: "\""), in: word)
+            | EightBytes.has(UInt8(ascii: "&"), in: word) | EightBytes.has(UInt8(ascii: "<"), in: word)
+            | EightBytes.has(UInt8(ascii: ">"), in: word) | EightBytes.has(UInt8(ascii: "\\"), in: word) | EightBytes.has(0x7F, in: word)
         return found != 0
     }
 
