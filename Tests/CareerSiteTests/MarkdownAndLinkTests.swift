@@ -40,6 +40,18 @@ import Testing
                 == "<p>See <a href=\"../roles/district-nurse.html#pay\">DN</a> and <a href=\"../pages/about.html\">about</a>.</p>\n")
     }
 
+    /// An entry link becomes the placeholder with only its first `:` made a `/`; a kind is matched exactly.
+    @Test func entryLinkPlaceholdersKeepEverythingAfterTheKind() {
+        let (html, diagnostics) = render("[a](role:district-nurse#a:b) [b](stage:enhanced)\n")
+        #expect(diagnostics.isEmpty)
+        #expect(html == "<p><a href=\"x-careers:role/district-nurse#a:b\">a</a> <a href=\"x-careers:stage/enhanced\">b</a></p>\n")
+        let (_, empty) = render("[a](role:)\n", line: 1)
+        #expect(empty == ["r.md:1:5: error: unknown role '' in link 'role:'"])
+        let (cased, wrong) = render("[a](Role:district-nurse)\n", line: 1)
+        #expect(cased == "<p><a href=\"\">a</a></p>\n")
+        #expect(wrong.count == 1 && wrong[0].hasPrefix("r.md:1:5: error: unsupported link 'Role:district-nurse' (did you mean 'role'?)"))
+    }
+
     @Test func sourceLinesSplitAtEachLineFeed() {
         for text in ["", "a", "a\n", "\n\n", "é\r\nb\n\nlast", "x\ny\n"] {
             let expected = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(Substring($0)) }
