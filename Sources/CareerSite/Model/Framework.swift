@@ -22,21 +22,21 @@ public struct Framework: Sendable {
     /// Distinct role settings (e.g. "general practice"), by title; each has a slug for its browse page.
     public let settings: [Setting]
 
-    private let stageIndex: [StageID: Int]
-    private let domainIndex: [DomainID: Int]
-    private let capabilityIndex: [CapabilityID: Int]
-    private let professionIndex: [ProfessionID: Int]
-    private let roleIndex: [RoleID: Int]
-    private let routeIndex: [RouteID: Int]
-    private let pageIndex: [PageID: Int]
+    private let stageIndex: IDTable<Stage, Int>
+    private let domainIndex: IDTable<Domain, Int>
+    private let capabilityIndex: IDTable<Capability, Int>
+    private let professionIndex: IDTable<Profession, Int>
+    private let roleIndex: IDTable<Role, Int>
+    private let routeIndex: IDTable<Route, Int>
+    private let pageIndex: IDTable<Page, Int>
 
-    private let rolesByStage: [StageID: [Role]]
-    private let rolesByProfession: [ProfessionID: [Role]]
-    private let rolesByCapability: [CapabilityID: [Role]]
-    private let capabilitiesByDomain: [DomainID: [Capability]]
-    private let routesByRole: [RoleID: [Route]]
-    private let routesByProfession: [ProfessionID: [Route]]
-    private let previousRoles: [RoleID: [Role]]
+    private let rolesByStage: IDTable<Stage, [Role]>
+    private let rolesByProfession: IDTable<Profession, [Role]>
+    private let rolesByCapability: IDTable<Capability, [Role]>
+    private let capabilitiesByDomain: IDTable<Domain, [Capability]>
+    private let routesByRole: IDTable<Role, [Route]>
+    private let routesByProfession: IDTable<Profession, [Route]>
+    private let previousRoles: IDTable<Role, [Role]>
     private let rolesBySetting: [String: [Role]]
 
     /// Route and career maps drawn so far for pages of this framework (`RouteMapCache`).
@@ -90,13 +90,13 @@ public struct Framework: Sendable {
         self.pages = pages
         self.assets = assets.sorted { $0.path < $1.path }
 
-        stageIndex = stageOrder
-        domainIndex = domainOrder
-        capabilityIndex = Dictionary(uniqueKeysWithValues: capabilities.enumerated().map { ($1.id, $0) })
-        professionIndex = Dictionary(uniqueKeysWithValues: professions.enumerated().map { ($1.id, $0) })
-        roleIndex = Dictionary(uniqueKeysWithValues: roles.enumerated().map { ($1.id, $0) })
-        routeIndex = Dictionary(uniqueKeysWithValues: routes.enumerated().map { ($1.id, $0) })
-        pageIndex = Dictionary(uniqueKeysWithValues: pages.enumerated().map { ($1.id, $0) })
+        stageIndex = IDTable(stageOrder)
+        domainIndex = IDTable(domainOrder)
+        capabilityIndex = IDTable(Dictionary(uniqueKeysWithValues: capabilities.enumerated().map { ($1.id, $0) }))
+        professionIndex = IDTable(Dictionary(uniqueKeysWithValues: professions.enumerated().map { ($1.id, $0) }))
+        roleIndex = IDTable(Dictionary(uniqueKeysWithValues: roles.enumerated().map { ($1.id, $0) }))
+        routeIndex = IDTable(Dictionary(uniqueKeysWithValues: routes.enumerated().map { ($1.id, $0) }))
+        pageIndex = IDTable(Dictionary(uniqueKeysWithValues: pages.enumerated().map { ($1.id, $0) }))
 
         var byStage: [StageID: [Role]] = [:]
         var byProfession: [ProfessionID: [Role]] = [:]
@@ -121,11 +121,11 @@ public struct Framework: Sendable {
         }
         rolesBySetting = bySetting
         settings = settingTitles.map { Setting(slug: $0.key, title: $0.value) }.sorted { ($0.title, $0.slug) < ($1.title, $1.slug) }
-        rolesByStage = byStage
-        rolesByProfession = byProfession
-        rolesByCapability = byCapability
-        previousRoles = previous
-        capabilitiesByDomain = Dictionary(grouping: capabilities, by: \.domain)
+        rolesByStage = IDTable(byStage)
+        rolesByProfession = IDTable(byProfession)
+        rolesByCapability = IDTable(byCapability)
+        previousRoles = IDTable(previous)
+        capabilitiesByDomain = IDTable(Dictionary(grouping: capabilities, by: \.domain))
         var byRole: [RoleID: [Route]] = [:]
         var routesForProfession: [ProfessionID: [Route]] = [:]
         for route in routes {
@@ -137,8 +137,8 @@ public struct Framework: Sendable {
             }
             for profession in professionsOnRoute { routesForProfession[profession, default: []].append(route) }
         }
-        routesByRole = byRole
-        routesByProfession = routesForProfession
+        routesByRole = IDTable(byRole)
+        routesByProfession = IDTable(routesForProfession)
     }
 
     /// `items` in the order of their keys (`key` is called once per item): ties keep their order.
