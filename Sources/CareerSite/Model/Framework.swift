@@ -207,23 +207,31 @@ public struct Setting: Sendable, Hashable {
 /// Turns text into a URL- and id-safe slug: lower-case ASCII letters and digits joined by single hyphens.
 enum Slug {
     static func make(_ text: String) -> String {
-        // ASCII text (nearly all of it) in one pass over the bytes; other text is lower-cased by Unicode's rules
-        // first (the Kelvin sign becomes `k`), then reduced the same way.
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(text.utf8.count)
-            for byte in text.utf8 {
+        // ASCII text (nearly all of it) in one pass over its bytes, written straight into the slug's storage (through
+        // `String.UTF8View` and an array, a heading's slug cost 2,000 instructions); other text is lower-cased by
+        // Unicode's rules first (the Kelvin sign becomes `k`), then reduced the same way.
+        var text = text
+        return text.withUTF8 { asciiSlug($0) } ?? unicodeSlug(text)
+    }
+
+    /// The slug of ASCII text, or nil when `bytes` are not all ASCII.
+    private static func asciiSlug(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+        return String(unsafeUninitializedCapacity: bytes.count) { slug in
+            var count = 0
+            for byte in bytes {
                 let lower = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
                 if (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(lower) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(lower) {
-                    bytes.append(lower)
-                } else if let last = bytes.last, last != UInt8(ascii: "-") {
-                    bytes.append(UInt8(ascii: "-"))
+                    slug[count] = lower
+                    count += 1
+                } else if count > 0, slug[count - 1] != UInt8(ascii: "-") {
+                    slug[count] = UInt8(ascii: "-")
+                    count += 1
                 }
             }
-            while bytes.last == UInt8(ascii: "-") { bytes.removeLast() }
-            return String(decoding: bytes, as: UTF8.self)
+            while count > 0, slug[count - 1] == UInt8(ascii: "-") { count -= 1 }
+            return count
         }
-        return unicodeSlug(text)
     }
 
     /// The general case, for any text: Unicode lower-casing, then the scalars `a`-`z` and `0`-`9` kept and every
