@@ -20,7 +20,7 @@ enum LinkRules {
         if let entryLink = destination.withUTF8({ entry($0, link: link, known: known, diagnostics: &diagnostics) }) {
             return entryLink
         }
-        let colon = destination.utf8.firstIndex(of: UInt8(ascii: ":"))
+        let colon = destination.firstIndex(ofASCII: UInt8(ascii: ":"))
         let lowered = destination.lowercased()
         for scheme in ["https:", "http:", "mailto:", "tel:"] where lowered.hasPrefix(scheme) { return .keep }
         let unsafe = ["javascript:", "vbscript:", "data:", "file:"]

@@ -346,7 +346,7 @@ struct SiteWriter {
     /// place with one rename (see `Plan.newFolders`). Returns where `path` is staged when it is in such a folder.
     fileprivate func ensureFolders(for path: String, plan: inout Plan) throws -> String? {
         // Most files share their folder with the file before: then there is nothing to split or check.
-        let parent = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(path[..<$0]) }
+        let parent = path.lastIndex(ofASCII: UInt8(ascii: "/")).map { String(path[..<$0]) }
         var folder = ""
         let components = parent.map { plan.checkedFolders.contains($0) ? [] : path.split(separator: "/").dropLast() } ?? []
         for component in components {
