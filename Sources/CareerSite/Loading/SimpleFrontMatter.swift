@@ -111,7 +111,8 @@ struct SimpleFrontMatter {
     private mutating func mapping(indent: Int, first: Int? = nil, depth: Int = 0) -> YAMLNode? {
         guard count(), depth < Self.maximumDepth else { return nil }
         var entries: [YAMLEntry] = []
-        var keys = Set<String>()
+        // Room for the keys of a typical entry, so the set is not rehashed as it grows.
+        var keys = Set<String>(minimumCapacity: 24)
         var mark: SourceLocation?
         var keyStart = first
         while !atEnd {

@@ -351,7 +351,7 @@ struct FrameworkBuilder {
 
     private mutating func checkReferences(_ references: [Located<String>], to kind: EntryKind, label: String) -> Bool {
         var ok = true
-        var seen = Set<String>()
+        var seen = Set<String>(minimumCapacity: references.count)
         for reference in references {
             ok = checkReference(reference, to: kind, label: label) && ok
             if !seen.insert(reference.value).inserted {

@@ -83,7 +83,7 @@ enum MarkdownRenderer {
         let positions = LinkPositions(markdown: markdown, base: location)
         defer { positions.closed = true }
         var headingSlugs: [String] = []
-        var usedSlugs = Set<String>()
+        var usedSlugs = Set<String>(minimumCapacity: 16)
 
         guard let iterator = cmark_iter_new(document) else { return "" }
         defer { cmark_iter_free(iterator) }
