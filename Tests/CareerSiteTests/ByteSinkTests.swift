@@ -101,6 +101,18 @@ import Testing
         }
     }
 
+    @Test func runsOfBytesAreEqualOnlyWhenEveryByteIs() {
+        func equal(_ a: String, _ b: String) -> Bool {
+            Array(a.utf8).withUnsafeBufferPointer { x in Array(b.utf8).withUnsafeBufferPointer { y in ByteSearch.equal(x, y) } }
+        }
+        #expect(equal("", ""))
+        #expect(equal("roles/a.html", "roles/a.html"))
+        #expect(!equal("roles/a.html", "roles/b.html"))
+        #expect(!equal("roles/a.html", "roles/a.htm"))
+        #expect(!equal("", "x"))
+        #expect(!equal("x", ""))
+    }
+
     @Test func bytesMatchAPatternOnlyWhereItFits() {
         let bytes = Array("<a href=\"x\">".utf8)
         #expect(ByteSearch.matches("<a ", in: bytes, at: 0))

@@ -146,7 +146,7 @@ enum LinkChecker {
             var slot = hash & mask
             while slots[slot] >= 0 {
                 let entry = slots[slot]
-                if hashes[entry] == hash, links.withBytes(entry, { $0.elementsEqual(bytes) }) { return entry }
+                if hashes[entry] == hash, links.withBytes(entry, { ByteSearch.equal($0, bytes) }) { return entry }
                 slot = (slot + 1) & mask
             }
             return nil

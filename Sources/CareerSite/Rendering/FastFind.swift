@@ -24,6 +24,13 @@ enum ByteSearch {
         return true
     }
 
+    /// Whether two runs of bytes are the same (memcmp: a generic comparison went a byte at a time).
+    static func equal(_ first: UnsafeBufferPointer<UInt8>, _ second: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard first.count == second.count else { return false }
+        guard let a = first.baseAddress, let b = second.baseAddress else { return true }
+        return memcmp(a, b, first.count) == 0
+    }
+
     /// The offset of the first occurrence of `needle` in `haystack` at or after `from`.
     static func first(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int? {
         guard let first = needle.first, let base = haystack.baseAddress, from >= 0 else { return nil }
