@@ -201,6 +201,9 @@ import Testing
         #expect(SiteURLs.href(to: "roles/a.html", from: "index.html") == "roles/a.html")
         #expect(SiteURLs.href(to: "roles/a.html", from: "stages/b.html") == "../roles/a.html")
         #expect(SiteURLs.href(to: "assets/site.css", from: "a/b/c.html") == "../../assets/site.css")
+        #expect(SiteURLs.rootPrefix(from: "a/b/c/d.html") == "../../../")
+        #expect(SiteURLs.rootPrefix(from: "a/b/c/d/e/f.html") == "../../../../../")
+        #expect(SiteURLs.rootPrefix(from: "é/ü.html") == "../")
     }
 
     @Test func outputPathsStayInsideTheOutputFolder() {
