@@ -47,9 +47,21 @@ struct SimpleFrontMatter {
     /// No tab, carriage return or other control character, no byte-order mark, and none of the characters
     /// libyaml reads as line breaks (U+0085, U+2028, U+2029) or refuses (C1 controls, U+FFFE, U+FFFF).
     private func allowedBytes() -> Bool {
+        bytes.withUnsafeBufferPointer(Self.allowed)
+    }
+
+    private static func allowed(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         let count = bytes.count
         while index < count {
+            // Eight bytes at a time while all are printable ASCII (most of the text).
+            if index + 8 <= count, let base = bytes.baseAddress {
+                let word = EightBytes.load(base, at: index)
+                if EightBytes.hasBelow(0x20, in: word) | EightBytes.has(0x7F, in: word) | EightBytes.hasNonASCII(word) == 0 {
+                    index += 8
+                    continue
+                }
+            }
             let byte = bytes[index]
             if byte < 0x20 && byte != UInt8(ascii: "\n") || byte == 0x7F { return false }
             if byte == 0xC2, index + 1 < count, bytes[index + 1] < 0xA0 { return false }
