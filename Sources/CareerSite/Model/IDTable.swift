@@ -6,32 +6,17 @@
 struct IDTable<Kind, Value: Sendable>: Sendable {
     private let keys: [String]
     private let values: [Value]
-    /// Indices into `keys` (-1 for none); the size is a power of two.
-    private let slots: [Int]
+    private let slots: HashSlots
 
     init(_ entries: [ID<Kind>: Value]) {
         let pairs = Array(entries)
         keys = pairs.map(\.key.rawValue)
         values = pairs.map(\.value)
-        var size = 8
-        while size < 2 * pairs.count { size *= 2 }
-        var slots = [Int](repeating: -1, count: size)
-        for (index, key) in keys.enumerated() {
-            var slot = Self.hash(key) & (size - 1)
-            while slots[slot] >= 0 { slot = (slot + 1) & (size - 1) }
-            slots[slot] = index
-        }
-        self.slots = slots
+        slots = HashSlots(hashes: keys.map(Self.hash), spread: 2)
     }
 
     subscript(id: ID<Kind>) -> Value? {
-        let mask = slots.count - 1
-        var slot = Self.hash(id.rawValue) & mask
-        while case let index = slots[slot], index >= 0 {
-            if keys[index] == id.rawValue { return values[index] }
-            slot = (slot + 1) & mask
-        }
-        return nil
+        slots.index(hash: Self.hash(id.rawValue)) { keys[$0] == id.rawValue }.map { values[$0] }
     }
 
     private static func hash(_ text: String) -> Int {

@@ -221,6 +221,38 @@ enum FNV1a {
     }
 }
 
+/// The slots of a read-only open-addressing table: for each slot, the index of the key placed there (-1 for none),
+/// found again by probing from the key's hash. The keys, their hashes (FNV-1a, cheap for the short names and ids
+/// looked up) and how to compare them are the owner's.
+struct HashSlots: Sendable {
+    /// The size is a power of two.
+    private let slots: [Int]
+
+    /// Slots for keys with these hashes, at most `1 / spread` full.
+    init(hashes: [Int], spread: Int, minimumSize: Int = 8) {
+        var size = minimumSize
+        while size < spread * hashes.count { size *= 2 }
+        var slots = [Int](repeating: -1, count: size)
+        for (index, hash) in hashes.enumerated() {
+            var slot = hash & (size - 1)
+            while slots[slot] >= 0 { slot = (slot + 1) & (size - 1) }
+            slots[slot] = index
+        }
+        self.slots = slots
+    }
+
+    /// The index of the key with `hash` for which `isKey` is true, if any.
+    func index(hash: Int, where isKey: (Int) -> Bool) -> Int? {
+        let mask = slots.count - 1
+        var slot = hash & mask
+        while case let index = slots[slot], index >= 0 {
+            if isKey(index) { return index }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+}
+
 /// Whole numbers written as decimal digits without making a `String`.
 enum DecimalDigits {
     /// The digits of `value` (as `String(value)` writes them), in a buffer on the stack, handed to `body`.

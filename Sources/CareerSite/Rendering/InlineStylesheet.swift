@@ -113,34 +113,18 @@ struct InlineStylesheet: Sendable {
     private struct ClassNumbers: Sendable {
         private let names: [[UInt8]]
         private let numbers: [Int]
-        /// Indices into `names` (-1 for none); the size is a power of two.
-        private let slots: [Int]
+        private let slots: HashSlots
 
         init(_ numbersByName: [[UInt8]: Int]) {
             names = Array(numbersByName.keys)
             numbers = names.map { numbersByName[$0] ?? 0 }
-            var size = 16
-            while size < 4 * names.count { size *= 2 }
-            var slots = [Int](repeating: -1, count: size)
-            for (index, name) in names.enumerated() {
-                var slot = FNV1a.hash(name) & (size - 1)
-                while slots[slot] >= 0 { slot = (slot + 1) & (size - 1) }
-                slots[slot] = index
-            }
-            self.slots = slots
+            slots = HashSlots(hashes: names.map { FNV1a.hash($0) }, spread: 4, minimumSize: 16)
         }
 
         var count: Int { names.count }
 
         func number(of name: UnsafeBufferPointer<UInt8>) -> Int? {
-            let mask = slots.count - 1
-            var slot = FNV1a.hash(name) & mask
-            while slots[slot] >= 0 {
-                let index = slots[slot]
-                if names[index].elementsEqual(name) { return numbers[index] }
-                slot = (slot + 1) & mask
-            }
-            return nil
+            slots.index(hash: FNV1a.hash(name)) { names[$0].elementsEqual(name) }.map { numbers[$0] }
         }
     }
 
