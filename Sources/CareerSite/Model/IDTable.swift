@@ -12,14 +12,10 @@ struct IDTable<Kind, Value: Sendable>: Sendable {
         let pairs = Array(entries)
         keys = pairs.map(\.key.rawValue)
         values = pairs.map(\.value)
-        slots = HashSlots(hashes: keys.map(Self.hash), spread: 2)
+        slots = HashSlots(hashes: keys.map { FNV1a.hash($0) }, spread: 2)
     }
 
     subscript(id: ID<Kind>) -> Value? {
-        slots.index(hash: Self.hash(id.rawValue)) { keys[$0] == id.rawValue }.map { values[$0] }
-    }
-
-    private static func hash(_ text: String) -> Int {
-        text.utf8.withContiguousStorageIfAvailable { FNV1a.hash($0) } ?? FNV1a.hash(text.utf8)
+        slots.index(hash: FNV1a.hash(id.rawValue)) { keys[$0] == id.rawValue }.map { values[$0] }
     }
 }

@@ -219,6 +219,27 @@ enum FNV1a {
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return Int(truncatingIfNeeded: hash)
     }
+
+    /// The hash of a string's UTF-8 bytes, read where the string keeps them (it nearly always does): stepping
+    /// through `utf8` costs several times as much.
+    static func hash(_ text: String) -> Int {
+        text.utf8.withContiguousStorageIfAvailable { hash($0) } ?? hash(text.utf8)
+    }
+}
+
+/// Decoding UTF-8 that is known to be valid (it came from a `String`).
+enum UTF8Scalar {
+    /// The value of the scalar whose first byte is at `index`, and its length in bytes.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (value: UInt32, length: Int) {
+        let byte = bytes[index]
+        guard byte >= 0x80 else { return (UInt32(byte), 1) }
+        let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+        var value = UInt32(byte) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
+        for offset in 1..<length where index + offset < bytes.count {
+            value = value << 6 | UInt32(bytes[index + offset] & 0x3F)
+        }
+        return (value, length)
+    }
 }
 
 /// The slots of a read-only open-addressing table: for each slot, the index of the key placed there (-1 for none),

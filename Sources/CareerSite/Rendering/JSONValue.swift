@@ -161,11 +161,7 @@ indirect enum JSONValue: Sendable {
                     continue
                 }
                 // A non-ASCII scalar: its length from the lead byte (the text is valid UTF-8).
-                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-                var value = UInt32(byte) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
-                for offset in 1..<length where index + offset < bytes.count {
-                    value = value << 6 | UInt32(bytes[index + offset] & 0x3F)
-                }
+                let (value, length) = UTF8Scalar.decode(bytes, at: index)
                 if value == 0x2028 || value == 0x2029 || asciiOnly {
                     flush(to: index)
                     if value > 0xFFFF {

@@ -491,11 +491,8 @@ struct RouteMap: Sendable, Hashable {
                     length = 1
                     return byte == 0x20 || (0x09...0x0D).contains(byte)
                 }
-                length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-                var value = UInt32(byte) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
-                for offset in 1..<length where index + offset < bytes.count {
-                    value = value << 6 | UInt32(bytes[index + offset] & 0x3F)
-                }
+                let (value, scalarLength) = UTF8Scalar.decode(bytes, at: index)
+                length = scalarLength
                 guard let scalar = Unicode.Scalar(value), isSimple(scalar) else { return nil }
                 return scalar.properties.isWhitespace
             }

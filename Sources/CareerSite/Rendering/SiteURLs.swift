@@ -32,9 +32,8 @@ enum SiteURLs {
     static func rootPrefix(from page: String) -> String {
         // The slashes counted in the bytes (stepping through the UTF-8 view and making the string each time cost
         // 1,600 instructions a call); the prefixes of the usual depths are made once.
-        let depth =
-            page.utf8.withContiguousStorageIfAvailable { bytes in bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "/") ? 1 : 0) } }
-            ?? page.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "/") ? 1 : 0) }
+        var page = page
+        let depth = page.withUTF8 { bytes in bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "/") ? 1 : 0) } }
         return depth < prefixes.count ? prefixes[depth] : String(repeating: "../", count: depth)
     }
 

@@ -28,11 +28,7 @@ struct TemplateMap: ExpressibleByDictionaryLiteral {
     }
 
     /// FNV-1a of the name's UTF-8 bytes.
-    static func hash(_ key: String) -> Int {
-        // Over the bytes in memory where the string has them (it nearly always does): stepping through `utf8`
-        // costs several times as much.
-        key.utf8.withContiguousStorageIfAvailable { FNV1a.hash($0) } ?? FNV1a.hash(key.utf8)
-    }
+    static func hash(_ key: String) -> Int { FNV1a.hash(key) }
 
     private func index(of key: String, hash: Int) -> Int? {
         // Through the buffer, so that no entry is copied to be looked at.
