@@ -143,8 +143,10 @@ public enum SiteBuilder {
             warnings.append(.warning(warning, at: SourceLocation(path: "\(options.contentName)/framework.md")))
         }
         // Pages, handouts and data files are independent: one parallel pool makes them all. Each file goes to the
-        // writer's staging area (phase 1) as soon as it is made, and only its links and ids are kept, so the site
-        // is never held in memory whole; nothing visible changes before every link has been checked.
+        // writer's staging area (phase 1) as soon as it is made, and its links are checked as far as the site's
+        // paths tell (every job makes its file, so the jobs' paths are the site's); only its ids and the links to
+        // other pages' anchors are kept, so the site is never held in memory whole. Nothing visible changes before
+        // every link has been checked.
         // An entry's page and its handout share the entry's context, made by whichever runs first.
         let entryContexts = EntryContextCache()
         var handoutRenderer = HandoutRenderer(framework: framework, templates: templates, contentAssets: contentAssets)
@@ -159,12 +161,15 @@ public enum SiteBuilder {
         } catch {
             return BuildReport(diagnostics: all + warnings + [.error("writing the site failed: \(error)", at: nil)])
         }
+        // The site's pages may link to each other; each handout must stand alone.
+        let links = LinkChecker.EarlyCheck(paths: Set(jobs.map(\.path) + framework.assets.map { "assets/" + $0.path }))
+        let standalone: @Sendable (String) -> Bool = { $0.hasPrefix(HandoutRenderer.folder + "/") }
         let made = OutputJob.run(
             jobs,
             consume: { index, path, data in
                 let scan = path.hasSuffix(".html") ? LinkChecker.PageScan(data, links: true) : nil
                 session.offer(index, data)
-                return (bytes: data.count, scan: scan)
+                return (bytes: data.count, links: scan.map { links.settle($0, page: path, standalone: standalone(path)) })
             },
             streamed: { index, path, stream in
                 // A file made in pieces (the whole-framework handout) is scanned and staged piece by piece.
@@ -177,17 +182,14 @@ public enum SiteBuilder {
                         }
                     }
                 }
-                return (bytes: bytes, scan: scanner?.finish())
+                let scan = scanner?.finish()
+                return (bytes: bytes, links: scan.map { links.settle($0, page: path, standalone: standalone(path)) })
             })
         clock.lap("render and stage")
         // The disk writes the staged files while the links are checked and the build record is made.
         session.startFlush(copying: framework.assets, ledger: ledger)
         let reported = (all + warnings + templates.unknownNameWarnings()).sortedForDisplay()
-        // The site's pages may link to each other; each handout must stand alone.
-        let paths = Set(made.map(\.0) + framework.assets.map { "assets/" + $0.path })
-        let broken = LinkChecker.check(
-            paths: paths, pages: made.compactMap { path, result in result.scan.map { (path, $0) } },
-            standalone: { $0.hasPrefix(HandoutRenderer.folder + "/") })
+        let broken = LinkChecker.check(settled: made.compactMap { path, result in result.links.map { (path, $0) } })
         clock.lap("link check")
         if !broken.isEmpty {
             session.abandon()
@@ -354,26 +356,28 @@ private enum LoadStep: Sendable {
 struct PhaseClock {
     private let enabled = ProcessInfo.processInfo.environment["CAREERS_TIMINGS"] != nil
     private var last = DispatchTime.now()
-    private var lastCPU = Self.processorTime()
+    private var lastCPU = Self.processorTimeAndPeakMemory().cpu
 
     mutating func lap(_ phase: String) {
         guard enabled else { return }
         let now = DispatchTime.now()
-        let cpu = Self.processorTime()
+        let (cpu, peak) = Self.processorTimeAndPeakMemory()
         let milliseconds = Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1_000_000
         let cpuMilliseconds = Double(cpu - lastCPU) / 1_000
         FileHandle.standardError.write(
-            Data("careers: \(phase): \(Int(milliseconds.rounded())) ms (CPU \(Int(cpuMilliseconds.rounded())) ms)\n".utf8))
+            Data(
+                "careers: \(phase): \(Int(milliseconds.rounded())) ms (CPU \(Int(cpuMilliseconds.rounded())) ms, peak memory so far \(peak / 1024) MB)\n"
+                    .utf8))
         last = now
         lastCPU = cpu
     }
 
-    /// User and system time of the whole process so far, in microseconds: against the wall time of a phase, it
-    /// shows how many of the cores the phase kept busy.
-    private static func processorTime() -> Int {
+    /// User and system time of the whole process so far, in microseconds (against the wall time of a phase, it
+    /// shows how many of the cores the phase kept busy), and its peak resident memory so far, in kilobytes.
+    private static func processorTimeAndPeakMemory() -> (cpu: Int, peak: Int) {
         var usage = rusage()
-        guard getrusage(Int32(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
+        guard getrusage(Int32(RUSAGE_SELF.rawValue), &usage) == 0 else { return (0, 0) }
         func micro(_ time: timeval) -> Int { Int(time.tv_sec) * 1_000_000 + Int(time.tv_usec) }
-        return micro(usage.ru_utime) + micro(usage.ru_stime)
+        return (micro(usage.ru_utime) + micro(usage.ru_stime), Int(usage.ru_maxrss))
     }
 }

@@ -54,6 +54,43 @@ import Testing
         #expect(ByteSink().takeData().isEmpty)
     }
 
+    /// A sink with a drain hands on, in order, exactly the bytes appended, and never holds more than its capacity:
+    /// what it held goes on when the next append does not fit, and an append larger than the sink goes on whole.
+    @Test func aDrainingSinkHandsOnWhatWasAppendedWithoutGrowing() {
+        var generator = SplitMix64(seed: 3)
+        for capacity in [1, 7, 64, 1_000] {
+            var received: [UInt8] = []
+            var pieces: [Int] = []
+            var expected: [UInt8] = []
+            let sink = ByteSink(capacity: capacity) { piece in
+                received += piece
+                pieces.append(piece.count)
+            }
+            for _ in 0..<300 {
+                let length = Int(generator.next() % UInt64(2 * capacity + 2))
+                let piece = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+                let before = sink.count
+                if generator.next() % 3 == 0, let first = piece.first {
+                    sink.append(first)
+                    expected.append(first)
+                    #expect(sink.count == (before == capacity ? 1 : before + 1))
+                } else {
+                    sink.append(piece)
+                    expected += piece
+                    #expect(sink.count == (capacity - before >= length ? before + length : length > capacity ? 0 : length))
+                }
+                #expect(received + sink.withBytes { Array($0) } == expected)
+                #expect(sink.count <= capacity)
+            }
+            sink.flush()
+            #expect(sink.count == 0)
+            #expect(received == expected)
+            #expect(pieces.allSatisfy { $0 > 0 })
+            sink.flush()
+            #expect(received == expected)
+        }
+    }
+
     /// Escaping into the sink writes what `HTML.escape` returns: special bytes at the ends, side by side and
     /// between non-ASCII characters, small (inline) strings and large ones, and random mixes of them.
     @Test func escapingIntoASinkWritesWhatHTMLEscapeReturns() {

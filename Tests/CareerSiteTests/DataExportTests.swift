@@ -271,6 +271,29 @@ import Testing
         #expect(DataExport.csv(for: first) == DataExport.csv(for: second))
     }
 
+    /// A build writes both files as they are made, in pieces of at most 64 KB (`writeJSON`, `writeCSV`): put
+    /// together, the pieces are the files' bytes, for a framework small enough for one piece and one of 300 roles.
+    @Test func theFilesMadeInPiecesAreTheWholeFiles() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("careers-export-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let content = root.appendingPathComponent("Content")
+        _ = try Synthesizer.write(roles: 300, seed: 1, to: content, displayName: "Content")
+        let options = BuildOptions(
+            content: content, templates: TestSite.templates, output: root.appendingPathComponent("Output"), projectRoot: root)
+        let large = try #require(SiteBuilder.load(options).0)
+        for framework in [ExportFixtures.tiny(), large] {
+            var json: [[UInt8]] = []
+            var csv: [[UInt8]] = []
+            DataExport.writeJSON(for: framework) { json.append(Array($0)) }
+            DataExport.writeCSV(for: framework) { csv.append(Array($0)) }
+            for (pieces, whole) in [(json, DataExport.jsonData(for: framework)), (csv, DataExport.csvData(for: framework))] {
+                #expect(pieces.flatMap { $0 } == [UInt8](whole))
+                #expect(pieces.allSatisfy { $0.count <= 1 << 16 })
+                if whole.count > 1 << 17 { #expect(pieces.count > 2) }
+            }
+        }
+    }
+
     /// Bodies and descriptors go through the real Markdown renderer.
     @Test func richTextFromContentBecomesPlainText() throws {
         let framework = try #require(

@@ -228,8 +228,9 @@ import Testing
             ])
     }
 
-    /// Pages are checked in parallel chunks that remember what each link resolved to; the same relative link
-    /// from another folder must be resolved again, so a chunk spanning two folders may not reuse the answer.
+    /// Pages are settled in parallel, each thread remembering by folder what each link resolved to; the same
+    /// relative link from another folder must be resolved again, so the memory of one folder may not answer for
+    /// another.
     @Test func theSameLinkFromAnotherFolderIsResolvedAgain() {
         var files = [file("a/x.html", "")]
         for index in 0..<100 { files.append(file("a/p\(index).html", "<a href=\"x.html\">x</a>")) }
@@ -240,46 +241,48 @@ import Testing
         #expect(broken.map(\.page) == (0..<100).map { "b/p\($0).html" }.sorted())
     }
 
-    /// Links are checked in blocks of about a given number: runs of whole pages (64 at most), and a page with more
-    /// links than that in parts of its own; pages whose links are not read are left out.
-    @Test func linksAreCutIntoBlocksInPageOrder() {
-        let blocks = LinkChecker.linkBlocks([2, 0, 3, 9, 4, 1, 4], size: 4)
-        let described = blocks.map { $0.map { "\($0.page):\($0.links.lowerBound)-\($0.links.upperBound)" }.joined(separator: " ") }
-        #expect(described == ["0:0-2", "2:0-3", "3:0-4", "3:4-8", "3:8-9", "4:0-4", "5:0-1", "6:0-4"])
-        let many = LinkChecker.linkBlocks(Array(repeating: 1, count: 130), size: 1_000)
-        #expect(many.map(\.count) == [64, 64, 2])
-        #expect(LinkChecker.linkBlocks([], size: 4).isEmpty && LinkChecker.linkBlocks([0, 0], size: 4).isEmpty)
+    /// Settling a page keeps only the links that need another page's ids (an anchor of another page); the rest
+    /// are checked there and then, and the broken ones kept with their place among the page's links.
+    @Test func aSettledPageKeepsOnlyLinksToAnotherPagesAnchors() {
+        let early = LinkChecker.EarlyCheck(paths: ["d/x.html", "d/p.html", "e/y.html", "d/i.png"])
+        let page = file(
+            "d/p.html",
+            "<p id=\"a\"></p><a href=\"#a\">1</a><a href=\"x.html\">2</a><a href=\"x.html#a\">3</a><a href=\"#gone\">4</a>"
+                + "<a href=\"p.html#a\">5</a><a href=\"../e/y.html#b\">6</a><a href=\"z.html#a\">7</a><a href=\"https://x.org/#a\">8</a>"
+                + "<a href=\"x.html#\">9</a><a href=\"i.png#a\">10</a><a href=\"?q#a&amp;b\">11</a><a href=\"x.html#a\">12</a>")
+        let settled = early.settle(LinkChecker.PageScan(page.contents, links: true), page: page.path, standalone: false)
+        #expect((0..<settled.waiting.count).map { settled.waiting[$0] } == ["x.html#a", "../e/y.html#b", "x.html#a"])
+        #expect(settled.waitingPositions == [2, 5, 11])
+        #expect(
+            settled.broken.map { "\($0.position) \($0.link)" } == [
+                "3 d/p.html: broken link '#gone': no element with id 'gone' in d/p.html",
+                "6 d/p.html: broken link 'z.html#a': no such file in the site",
+                "10 d/p.html: broken link '?q#a&amp;b': no element with id 'a&b' in d/p.html",
+            ])
+        #expect((0..<settled.ids.count).map { settled.ids[$0] } == ["a"])
+        // The end of the check looks the waiting links up in the other pages' ids, and puts every broken link of
+        // a page in the order of its links.
+        let other = early.settle(LinkChecker.PageScan(Data("<p id=\"b\"></p>".utf8), links: true), page: "e/y.html", standalone: false)
+        let target = early.settle(LinkChecker.PageScan(Data("<p id=\"c\"></p>".utf8), links: true), page: "d/x.html", standalone: false)
+        #expect(
+            LinkChecker.check(settled: [("d/p.html", settled), ("d/x.html", target), ("e/y.html", other)]).map(\.description) == [
+                "d/p.html: broken link 'x.html#a': no element with id 'a' in d/x.html",
+                "d/p.html: broken link '#gone': no element with id 'gone' in d/p.html",
+                "d/p.html: broken link 'z.html#a': no such file in the site",
+                "d/p.html: broken link '?q#a&amp;b': no element with id 'a&b' in d/p.html",
+                "d/p.html: broken link 'x.html#a': no element with id 'a' in d/x.html",
+            ])
     }
 
-    /// A large site's links are cut into about eight blocks per processor, whatever its size, so the links each
-    /// block resolves grow with the site and the check's work stays linear; a small site keeps blocks of 4,096.
-    @Test func theNumberOfBlocksDoesNotGrowWithTheSite() {
-        #expect(LinkChecker.blockSize(links: 1_000, processors: 2) == 4_096)
-        #expect(LinkChecker.blockSize(links: 1_000_000, processors: 2) == 62_501)
-        #expect(LinkChecker.blockSize(links: 1_000_000, processors: 0) == 125_001)
-        for processors in [1, 2, 8] {
-            var counts: [Int] = []
-            for roles in [1_000, 10_000, 50_000] {
-                // Pages of 40 to 80 links, and one page (the whole-framework handout) of 18 links per role.
-                counts = (0..<(2 * roles)).map { 40 + $0 % 41 } + [18 * roles]
-                let size = LinkChecker.blockSize(links: counts.reduce(0, +), processors: processors)
-                let blocks = LinkChecker.linkBlocks(counts, size: size, pages: max(64, size / 64))
-                #expect(blocks.count <= 9 * processors + 2 || size == 4_096, "\(roles) roles, \(processors) processors: \(blocks.count)")
-                let pages = blocks.flatMap { $0 }.map(\.page)
-                #expect(zip(pages, pages.dropFirst()).allSatisfy { $0 <= $1 } && Set(pages).count == counts.count)
-            }
-        }
-        let capped = LinkChecker.linkBlocks(Array(repeating: 1, count: 130), size: 1_000, pages: 100)
-        #expect(capped.map(\.count) == [100, 30])
-    }
-
-    /// However the links are cut into blocks, the same links are found broken, in page and link order; a large page
-    /// is cut into several blocks, and a block that starts part-way into a page still knows the page and its folder.
-    @Test func theBlockSizeDoesNotChangeTheResult() {
+    /// Whatever the order and the threads the pages are settled in, with one memory of links for them all, the
+    /// check finds what a plain reference finds: every link resolved on its own and looked up in the set of
+    /// paths and the target's ids, in page and link order.
+    @Test func settlingInAnyOrderFindsWhatAPlainCheckFinds() {
         var generator = SplitMix64(seed: 11)
         let links = [
             "#a", "#b", "#", "#gone", "#a&amp;b", "#x%41", "x.html", "x.html#a", "x.html#gone", "../up.html", "missing.html",
-            "../d/x.html", "../d/x.html#b", "https://x.org/", "", "?q", "x.html?q#a", "../../out.html", "h/s.html#s",
+            "../d/x.html", "../d/x.html#b", "https://x.org/", "", "?q", "x.html?q#a", "../../out.html", "h/s.html#s", "../h/s.html#s",
+            "../h/s.html#gone", "p0.html#a", "p5.html#a&amp;b", "../e/p3.html#a",
         ]
         var files = [file("d/x.html", "<p id=\"a\"></p><p id=\"b\"></p>"), file("h/s.html", "<p id=\"s\"></p><a href=\"#s\">s</a>")]
         for folder in ["d", "e", "h"] {
@@ -290,22 +293,73 @@ import Testing
                 files.append(file("\(folder)/p\(page).html", anchors + body))
             }
         }
+        let standalone: (String) -> Bool = { $0.hasPrefix("h/") }
+        let expected = plainCheck(files, standalone: standalone)
+        #expect(expected.count > 200)
+        #expect(expected.contains("d/p5.html: broken link '#gone': no element with id 'gone' in d/p5.html"))
+        #expect(expected.contains("h/p5.html: broken link 'x.html': no such file in the site"))
+        #expect(LinkChecker.check(files, standalone: standalone).map(\.description) == expected)
+        // Settled one at a time in a shuffled order, with one memory of links.
         let pages = files.filter { $0.path.hasSuffix(".html") }.sorted { $0.path < $1.path }
-            .map { (path: $0.path, scan: LinkChecker.PageScan($0.contents, links: true)) }
-        let paths = Set(files.map(\.path))
-        func check(_ size: Int) -> [String] {
-            LinkChecker.check(paths: paths, pages: pages, standalone: { $0.hasPrefix("h/") }, blockLinks: size).map(\.description)
+        for _ in 0..<5 {
+            let early = LinkChecker.EarlyCheck(paths: Set(files.map(\.path)))
+            var settled: [String: LinkChecker.SettledPage] = [:]
+            var order = Array(pages.indices)
+            for index in order.indices.reversed() { order.swapAt(index, Int(generator.next() % UInt64(index + 1))) }
+            for index in order {
+                let page = pages[index]
+                settled[page.path] = early.settle(
+                    LinkChecker.PageScan(page.contents, links: true), page: page.path, standalone: standalone(page.path))
+            }
+            let found = LinkChecker.check(settled: pages.compactMap { page in settled[page.path].map { (page.path, $0) } })
+            #expect(found.map(\.description) == expected)
         }
-        let whole = check(1 << 20)
-        #expect(whole.count > 200)
-        #expect(whole.contains("d/p5.html: broken link '#gone': no element with id 'gone' in d/p5.html"))
-        #expect(!whole.contains { $0.contains("'#a&amp;b'") || $0.contains("'#a'") || $0.contains("'#':") })
-        #expect(whole.contains("h/p5.html: broken link 'x.html': no such file in the site"))
-        for size in [1, 2, 3, 7, 64, 250] { #expect(check(size) == whole, "blocks of \(size)") }
     }
 
-    /// A block keeps what it learnt of hundreds of different links (its table of them grows many times), and
-    /// finds each again by its bytes: links that share a prefix, or differ in one byte, are told apart.
+    /// The check as its rules say, with nothing remembered: each link of each page (`href`s, then `src`s) decoded,
+    /// resolved, and looked up in the paths and in the ids of its target.
+    private func plainCheck(_ files: [OutputFile], standalone: (String) -> Bool) -> [String] {
+        let pages = files.filter { $0.path.hasSuffix(".html") }.sorted { $0.path < $1.path }
+        let paths = Set(files.map(\.path))
+        var ids: [String: Set<[UInt8]>] = [:]
+        for page in pages {
+            ids[page.path] = Set(
+                LinkChecker.attributeValues(named: "id", in: String(decoding: page.contents, as: UTF8.self)).map { Array($0.utf8) })
+        }
+        var broken: [String] = []
+        for page in pages {
+            let html = String(decoding: page.contents, as: UTF8.self)
+            for raw in LinkChecker.attributeValues(named: "href", in: html) + LinkChecker.attributeValues(named: "src", in: html) {
+                let link = LinkChecker.decodeEntities(raw)
+                if link.isEmpty || LinkChecker.isExternal(link) { continue }
+                let hash = link.firstIndex(of: "#")
+                let fragment = hash.map { String(link[link.index(after: $0)...]) }
+                let beforeHash = String(link[..<(hash ?? link.endIndex)])
+                let pathPart = String(beforeHash[..<(beforeHash.firstIndex(of: "?") ?? beforeHash.endIndex)])
+                let target: String
+                if pathPart.isEmpty {
+                    target = page.path
+                } else if let resolved = LinkChecker.resolve(pathPart, from: page.path) {
+                    target = resolved
+                } else {
+                    broken.append("\(page.path): broken link '\(raw)': it leads outside the site")
+                    continue
+                }
+                guard standalone(page.path) ? target == page.path : paths.contains(target) else {
+                    broken.append("\(page.path): broken link '\(raw)': no such file in the site")
+                    continue
+                }
+                if let fragment, !fragment.isEmpty, target.hasSuffix(".html"), ids[target]?.contains(Array(fragment.utf8)) != true {
+                    broken.append("\(page.path): broken link '\(raw)': no element with id '\(fragment)' in \(target)")
+                }
+            }
+        }
+        return broken
+    }
+
+    /// The memory of a folder's links keeps what it learnt of hundreds of different links (its table of them grows
+    /// many times), and finds each again by its bytes: links that share a prefix, or differ in one byte, are told
+    /// apart.
     @Test func manyDifferentLinksAreEachRememberedByTheirBytes() {
         var files = (0..<400).filter { $0 % 3 != 0 }.map { file("g/t\($0).html", "<p id=\"a\"></p>") }
         let body = (0..<400).map { "<a href=\"t\($0).html\">t</a><a href=\"t\($0).html#a\">a</a>" }.joined()
@@ -320,8 +374,8 @@ import Testing
         #expect(LinkChecker.check(files).map(\.description) == expected)
     }
 
-    /// A block remembers that a link from its folder was found, but a standalone page of the same folder may not
-    /// reach another file even so.
+    /// The memory of a folder's links knows that a link from the folder was found, but a standalone page of the
+    /// same folder may not reach another file even so.
     @Test func aLinkFoundFromOnePageIsStillCheckedFromAStandalonePage() {
         let files = [
             file("f/a.html", "<a href=\"b.html\">b</a>"), file("f/b.html", ""), file("f/s.html", "<a href=\"b.html\">b</a>"),

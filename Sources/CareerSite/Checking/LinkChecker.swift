@@ -18,7 +18,7 @@ enum LinkChecker {
         check(files, standalone: { _ in false }, linksFrom: linksFrom)
     }
 
-    /// Checks a whole build at once, scanning every page once and in parallel.
+    /// Checks a whole build at once, scanning and settling every page once and in parallel.
     ///
     /// - Parameters:
     ///   - standalone: pages that must stand alone (handouts): their links may reach only their own anchors
@@ -26,87 +26,41 @@ enum LinkChecker {
     ///   - linksFrom: which of the other pages to read links from (default: all of them).
     static func check(_ files: [OutputFile], standalone: (String) -> Bool, linksFrom: ((String) -> Bool)? = nil) -> [BrokenLink] {
         let pages = files.filter { $0.path.hasSuffix(".html") }.sorted { $0.path < $1.path }
-        let readsLinks = pages.map { standalone($0.path) || (linksFrom?($0.path) ?? true) }
-        let scans = ConcurrentResults<PageScan>(count: pages.count)
+        let isStandalone = pages.map { standalone($0.path) }
+        let readsLinks = pages.indices.map { isStandalone[$0] || (linksFrom?(pages[$0].path) ?? true) }
+        let early = EarlyCheck(paths: Set(files.map(\.path)))
+        let settled = ConcurrentResults<SettledPage>(count: pages.count)
         DispatchQueue.concurrentPerform(iterations: pages.count) { index in
-            scans.set(index, PageScan(pages[index].contents, links: readsLinks[index]))
+            let scan = PageScan(pages[index].contents, links: readsLinks[index])
+            settled.set(index, early.settle(scan, page: pages[index].path, standalone: isStandalone[index]))
         }
-        let found = scans.values
-        return check(
-            paths: Set(files.map(\.path)), pages: pages.indices.map { (pages[$0].path, found[$0]) }, standalone: standalone)
+        let found = settled.values
+        return check(settled: pages.indices.map { (pages[$0].path, found[$0]) })
     }
 
-    /// The same, from pages scanned as they were made (`PageScan`, in path order) and every path of the site.
-    ///
-    /// The links are checked in parallel blocks of `blockLinks` links or so (by default `blockSize`), each a run of
-    /// pages or a part of one page: the whole-framework handout alone has 180,000 links at 10,000 roles, and
-    /// checking it in one piece made the rest of the check wait. Within a folder a link resolves the same way from
-    /// every page, so each block keeps what a link resolved to, and for a link to another file whether it was found
-    /// (most links, such as the navigation, footers and lists, repeat from page to page). A link to an anchor of its
-    /// own page is looked up in that page's ids as it is.
-    static func check(
-        paths: Set<String>, pages scanned: [(path: String, scan: PageScan)], standalone: (String) -> Bool, blockLinks: Int? = nil
-    ) -> [BrokenLink] {
-        let isStandalone = scanned.map { standalone($0.path) }
-        let idsByPage = Dictionary(scanned.indices.map { (scanned[$0].path, scanned[$0].scan.ids) }) { first, _ in first }
-        let counts = scanned.map { $0.scan.readsLinks ? $0.scan.links.count : 0 }
-        let size = blockLinks ?? blockSize(links: counts.reduce(0, +), processors: ProcessInfo.processInfo.activeProcessorCount)
-        let blocks = linkBlocks(counts, size: size, pages: max(64, size / 64))
-        let results = ConcurrentResults<[BrokenLink]>(count: blocks.count)
-        DispatchQueue.concurrentPerform(iterations: blocks.count) { block in
-            var broken: [BrokenLink] = []
-            var known = KnownLinks()
-            var folder = ""
-            for (index, range) in blocks[block] {
-                let page = scanned[index].path
-                let pageFolder = page.lastIndex(ofASCII: UInt8(ascii: "/")).map { String(page[..<$0]) } ?? ""
-                if pageFolder != folder {
-                    known.removeAll()
-                    folder = pageFolder
-                }
-                let scan = scanned[index].scan
-                for linkIndex in range {
-                    // An anchor in the page itself, the commonest link of all, needs no resolving (see `resolve`).
-                    if let found = scan.links.withBytes(linkIndex, { anchorFound($0, in: scan.ids) }) {
-                        if !found {
-                            let raw = scan.links[linkIndex]
-                            let fragment = String(raw.dropFirst())
-                            broken.append(BrokenLink(page: page, target: raw, reason: "no element with id '\(fragment)' in \(page)"))
-                        }
-                        continue
-                    }
-                    // Looked up by its bytes: most links were met before in the block, and are done with then.
-                    let (slot, hash) = scan.links.withBytes(linkIndex) { bytes in
-                        let hash = KnownLinks.hash(bytes)
-                        return (known.find(bytes, hash: hash), hash)
-                    }
-                    let earlier = slot.map { known[$0] }
-                    if earlier?.found == true, !isStandalone[index] { continue }
-                    let raw = scan.links[linkIndex]
-                    let resolution = earlier?.resolution ?? resolve(link: raw, from: page)
-                    let entry = slot ?? scan.links.withBytes(linkIndex) { known.insert($0, hash: hash, Known(resolution: resolution)) }
-                    switch resolution {
-                    case .ignored: continue
-                    case .outside: broken.append(BrokenLink(page: page, target: raw, reason: "it leads outside the site"))
-                    case .file(let target, let fragment):
-                        let target = target ?? page
-                        let exists = isStandalone[index] ? target == page : paths.contains(target)
-                        guard exists else {
-                            broken.append(BrokenLink(page: page, target: raw, reason: "no such file in the site"))
-                            continue
-                        }
-                        if let fragment, !fragment.isEmpty, target.hasSuffix(".html"), idsByPage[target]?.containsSorted(fragment) != true {
-                            broken.append(BrokenLink(page: page, target: raw, reason: "no element with id '\(fragment)' in \(target)"))
-                        } else if !isStandalone[index], case .file(.some, _) = resolution {
-                            // Found from any page of the folder that is not standalone, so from the next one too.
-                            known[entry].found = true
-                        }
-                    }
-                }
+    /// The end of the check, once every page is settled (`EarlyCheck.settle`): each link a page kept, to an anchor
+    /// of another page, is looked up in that page's ids. Returns every broken link, in the order of `pages` and,
+    /// within a page, in the order of its links.
+    static func check(settled pages: [(path: String, page: SettledPage)]) -> [BrokenLink] {
+        let idsByPage = Dictionary(pages.map { ($0.path, $0.page.ids) }) { first, _ in first }
+        var broken: [BrokenLink] = []
+        for (path, page) in pages {
+            var found = page.broken
+            for index in 0..<page.waiting.count {
+                let raw = page.waiting[index]
+                guard case .file(let target?, let fragment?) = resolve(link: raw, from: path),
+                    idsByPage[target]?.containsSorted(fragment) != true
+                else { continue }
+                found.append(
+                    (
+                        page.waitingPositions[index],
+                        BrokenLink(page: path, target: raw, reason: "no element with id '\(fragment)' in \(target)")
+                    ))
             }
-            results.set(block, broken)
+            if found.count > page.broken.count { found.sort { $0.position < $1.position } }
+            broken += found.map(\.link)
         }
-        return results.values.flatMap { $0 }
+        return broken
     }
 
     /// For a link to an anchor of its own page (`#…`), whether the page has it, as `resolve` and the check would
@@ -116,29 +70,137 @@ enum LinkChecker {
         return link.count == 1 || ids.containsSorted(UnsafeBufferPointer(rebasing: link[1...]))
     }
 
-    /// What a block knows of a link: what it resolves to, and whether it leads to another file (and anchor) that
-    /// exists.
-    private struct Known {
-        let resolution: Resolution
-        var found = false
+    /// What is left of a page's scan once its links are checked as far as they can be without the other pages
+    /// (`EarlyCheck.settle`): its ids, the links already found broken, and the links to an anchor of another page,
+    /// which wait for that page's ids. At 2,000 roles 2,000 of the site's 150,000 links wait.
+    struct SettledPage: Sendable {
+        /// Sorted, each once (see `PackedStrings.sortedUnique`).
+        var ids: PackedStrings
+        var broken: [(position: Int, link: BrokenLink)] = []
+        var waiting = PackedStrings()
+        /// Where each waiting link is among the page's links.
+        var waitingPositions: [Int] = []
     }
 
-    /// The links a block has met, and what it knows of each (`Known`), looked up by their bytes: an open-addressing
-    /// table of FNV-1a hashes over the links packed end to end. As a `[String: Known]`, making a `String` of
-    /// each of the 140,000 links of a 2,000-role build to hash it with SipHash was 2.5 % of the build.
+    /// Checks each page's links as soon as the page is scanned, from any thread, against every path of the site
+    /// (all known before the first page is made), so a build keeps only what is left (`SettledPage`), not every
+    /// link of every page until the end: those were a quarter of the peak memory of a 2,000-role build.
+    final class EarlyCheck: @unchecked Sendable {
+        private let paths: Set<String>
+        private let lock = NSLock()
+        /// Tables of what links resolved to, each used by one thread at a time (`settle` takes one and gives it
+        /// back), so a link met before from the same folder is not resolved again.
+        private var pool: [LinkMemory] = []
+
+        init(paths: Set<String>) { self.paths = paths }
+
+        /// The links of `scan`, from `page`, checked as far as they can be without the other pages' ids.
+        /// `standalone`: the page may only link to its own anchors (and absolute URLs).
+        func settle(_ scan: PageScan, page: String, standalone: Bool) -> SettledPage {
+            var settled = SettledPage(ids: scan.ids)
+            guard scan.readsLinks, scan.links.count > 0 else { return settled }
+            let links = scan.links
+            func broken(_ position: Int, _ reason: String) {
+                settled.broken.append((position, BrokenLink(page: page, target: links[position], reason: reason)))
+            }
+            let memory = takeMemory()
+            defer { giveBack(memory) }
+            // Within a folder a link resolves the same way from every page, so it is remembered by folder. A
+            // standalone page's links are resolved each time: what they may reach depends on the page.
+            let folder = page.lastIndex(ofASCII: UInt8(ascii: "/")).map { String(page[..<$0]) } ?? ""
+            var known = standalone ? KnownLinks() : memory.tables.removeValue(forKey: folder) ?? KnownLinks()
+            defer { if !standalone { memory.tables[folder] = known } }
+            for position in 0..<links.count {
+                // An anchor in the page itself, the commonest link of all, needs no resolving (see `resolve`).
+                if let found = links.withBytes(position, { LinkChecker.anchorFound($0, in: scan.ids) }) {
+                    if !found { broken(position, "no element with id '\(String(links[position].dropFirst()))' in \(page)") }
+                    continue
+                }
+                let fate: Fate
+                if standalone {
+                    fate = self.fate(of: links[position], from: page, standalone: true)
+                } else {
+                    // Looked up by its bytes: most links were met before from the folder.
+                    let (slot, hash) = links.withBytes(position) { bytes in
+                        let hash = KnownLinks.hash(bytes)
+                        return (known.find(bytes, hash: hash), hash)
+                    }
+                    if let slot {
+                        fate = known[slot]
+                    } else {
+                        fate = self.fate(of: links[position], from: page, standalone: false)
+                        links.withBytes(position) { _ = known.insert($0, hash: hash, fate) }
+                    }
+                }
+                switch fate {
+                case .fine: continue
+                case .outside: broken(position, "it leads outside the site")
+                case .missing: broken(position, "no such file in the site")
+                case .anchor(let target, let fragment):
+                    let target = target ?? page
+                    if target != page {
+                        links.withBytes(position) { settled.waiting.append($0) }
+                        settled.waitingPositions.append(position)
+                    } else if !scan.ids.containsSorted(fragment) {
+                        broken(position, "no element with id '\(fragment)' in \(target)")
+                    }
+                }
+            }
+            settled.waiting.trim()
+            return settled
+        }
+
+        /// What a link leads to, as far as the paths of the site tell.
+        private func fate(of raw: String, from page: String, standalone: Bool) -> Fate {
+            switch resolve(link: raw, from: page) {
+            case .ignored: return .fine
+            case .outside: return .outside
+            case .file(let target, let fragment):
+                if let target, standalone ? target != page : !paths.contains(target) { return .missing }
+                guard let fragment, !fragment.isEmpty, target?.hasSuffix(".html") ?? true else { return .fine }
+                return .anchor(target, fragment: fragment)
+            }
+        }
+
+        private func takeMemory() -> LinkMemory {
+            lock.lock()
+            defer { lock.unlock() }
+            return pool.popLast() ?? LinkMemory()
+        }
+
+        private func giveBack(_ memory: LinkMemory) {
+            lock.lock()
+            pool.append(memory)
+            lock.unlock()
+        }
+    }
+
+    /// What a link leads to, as far as the paths of the site tell: nothing to check further, a place outside the
+    /// site, a file the site does not have, or an anchor of a page (nil for the page itself), which has to be
+    /// looked up in that page's ids.
+    private enum Fate {
+        case fine, outside, missing
+        case anchor(String?, fragment: String)
+    }
+
+    /// The links met from each folder, and their fate (`KnownLinks`), for one thread at a time.
+    private final class LinkMemory {
+        var tables: [String: KnownLinks] = [:]
+    }
+
+    /// Links met before, and their fate, looked up by their bytes: an open-addressing table of FNV-1a hashes over
+    /// the links packed end to end. As a `[String: Known]`, making a `String` of each of the 140,000 links of a
+    /// 2,000-role build to hash it with SipHash was 2.5 % of the build.
     private struct KnownLinks {
         private var links = PackedStrings()
         private var hashes: [Int] = []
-        private var values: [Known] = []
+        private var values: [Fate] = []
         /// Indices into `values` (-1 for none), at most half full; the size is a power of two.
         private var slots = [Int](repeating: -1, count: 64)
 
         static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int { FNV1a.hash(bytes) }
 
-        subscript(entry: Int) -> Known {
-            get { values[entry] }
-            set { values[entry] = newValue }
-        }
+        subscript(entry: Int) -> Fate { values[entry] }
 
         /// The entry of the link with these bytes (whose `hash` they have), if it was met.
         func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: Int) -> Int? {
@@ -153,7 +215,7 @@ enum LinkChecker {
         }
 
         /// Adds a link not met before; returns its entry.
-        mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, hash: Int, _ value: Known) -> Int {
+        mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, hash: Int, _ value: Fate) -> Int {
             let entry = values.count
             links.append(bytes)
             hashes.append(hash)
@@ -173,44 +235,6 @@ enum LinkChecker {
             while slots[slot] >= 0 { slot = (slot + 1) & mask }
             slots[slot] = entry
         }
-
-        mutating func removeAll() { self = KnownLinks() }
-    }
-
-    /// How many links a block of the check holds: enough blocks for every processor to take about eight (so they
-    /// end together), and no more. Each block resolves once each link it meets, so the check's work grows with
-    /// the blocks times the different links in each: with blocks of a fixed 4,096 links, ten times the roles made
-    /// ten times the blocks, each meeting more different links (12 resolved per role at 1,000 roles, 20 at 10,000,
-    /// so 1.34 times linear); with a fixed number of blocks the work is linear. Never under 4,096, so a small site
-    /// is not cut finer than before.
-    static func blockSize(links: Int, processors: Int) -> Int {
-        max(4_096, links / (8 * max(1, processors)) + 1)
-    }
-
-    /// Cuts the pages' links (`counts[page]` each, in page order) into blocks of about `size` links: a run of
-    /// whole pages (at most `pages` of them), or a part of one page with more. Each block lists its pages and which
-    /// of their links it checks, in order, so the blocks' results put together are in page and link order.
-    static func linkBlocks(_ counts: [Int], size: Int, pages: Int = 64) -> [[(page: Int, links: Range<Int>)]] {
-        var blocks: [[(page: Int, links: Range<Int>)]] = []
-        var current: [(page: Int, links: Range<Int>)] = []
-        var inCurrent = 0
-        func close() {
-            if !current.isEmpty { blocks.append(current) }
-            current = []
-            inCurrent = 0
-        }
-        for (page, count) in counts.enumerated() where count > 0 {
-            if count > size {
-                close()
-                for start in stride(from: 0, to: count, by: size) { blocks.append([(page, start..<min(count, start + size))]) }
-                continue
-            }
-            if inCurrent + count > size || current.count == pages { close() }
-            current.append((page, 0..<count))
-            inCurrent += count
-        }
-        close()
-        return blocks
     }
 
     /// What a link in a page points at: nothing to check, a place outside the site, or a file of the site
@@ -232,8 +256,8 @@ enum LinkChecker {
 
     /// The `id`s of a page and, when asked for, the targets of its `href`s and then its `src`s.
     ///
-    /// Every page's scan is kept until the check at the end of the build, so both lists are `PackedStrings`: as one
-    /// `String` each, the links and ids were half of the peak memory of a build of 10,000 roles.
+    /// Both lists are `PackedStrings`: a page's ids are kept until the end of the build's check (`SettledPage`), and
+    /// as one `String` each, links and ids kept so were half of the peak memory of a build of 10,000 roles.
     struct PageScan: Sendable {
         /// Sorted, each once (see `PackedStrings.sortedUnique`).
         var ids = PackedStrings()

@@ -18,8 +18,22 @@ final class ByteSink {
     private var storage: UnsafeMutablePointer<UInt8>?
     private var capacity = 0
     private(set) var count = 0
+    /// For a sink that hands its bytes on (`init(capacity:drain:)`).
+    private let drain: ((UnsafeBufferPointer<UInt8>) -> Void)?
 
-    init(capacity: Int = 0) { if capacity > 0 { grow(to: capacity) } }
+    init(capacity: Int = 0) {
+        drain = nil
+        if capacity > 0 { grow(to: capacity) }
+    }
+
+    /// A sink that hands its bytes on instead of growing: when an append does not fit, the bytes so far go to
+    /// `drain` and the sink starts again empty; an append larger than the whole sink goes to `drain` as it is.
+    /// So it never holds more than `capacity` bytes. `flush()` hands on the rest. Only appends mean anything for
+    /// such a sink: it never holds the whole output.
+    init(capacity: Int, drain: @escaping (UnsafeBufferPointer<UInt8>) -> Void) {
+        self.drain = drain
+        grow(to: max(1, capacity), exactly: true)
+    }
 
     deinit { free(storage) }
 
@@ -31,14 +45,24 @@ final class ByteSink {
     }
 
     func append(_ byte: UInt8) {
-        if count == capacity { grow(to: count + 1) }
+        if count == capacity {
+            // A draining sink has room for at least one byte once it has handed on what it held.
+            if drain != nil { flush() } else { grow(to: count + 1) }
+        }
         storage.unsafelyUnwrapped[count] = byte
         count += 1
     }
 
     func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-        if capacity - count < bytes.count { grow(to: count + bytes.count) }
+        if capacity - count < bytes.count {
+            if let drain {
+                flush()
+                if bytes.count > capacity { return drain(bytes) }
+            } else {
+                grow(to: count + bytes.count)
+            }
+        }
         (storage.unsafelyUnwrapped + count).update(from: source, count: bytes.count)
         count += bytes.count
     }
@@ -140,9 +164,16 @@ final class ByteSink {
         return data
     }
 
-    /// At least `needed` bytes of room, growing by half again so appends stay amortised O(1).
-    private func grow(to needed: Int) {
-        let target = max(needed, capacity + capacity / 2, 64)
+    /// Hands the bytes so far to `drain`, for a sink that has one.
+    func flush() {
+        guard let drain, count > 0 else { return }
+        drain(UnsafeBufferPointer(start: storage, count: count))
+        count = 0
+    }
+
+    /// At least `needed` bytes of room, growing by half again so appends stay amortised O(1) (`exactly`: `needed`).
+    private func grow(to needed: Int, exactly: Bool = false) {
+        let target = exactly ? needed : max(needed, capacity + capacity / 2, 64)
         guard let grown = realloc(storage, target) else {
             // As when an array cannot grow: nothing sensible can continue without the memory.
             preconditionFailure("out of memory: could not allocate \(target) bytes")

@@ -25,9 +25,23 @@ enum DataExport {
     /// The same as UTF-8 bytes, for the file (valid UTF-8: every piece comes from a string).
     static func jsonData(for framework: Framework) -> Data {
         let output = ByteSink(capacity: 1 << 16)
+        writeJSON(for: framework, to: output)
+        return output.takeData()
+    }
+
+    /// The same bytes, handed to `write` in pieces of up to 64 KB as they are made: a build writes them to the file
+    /// as they come, so the file (6.5 MB at 2,000 roles) is never whole in memory.
+    static func writeJSON(for framework: Framework, into write: (UnsafeBufferPointer<UInt8>) -> Void) {
+        withoutActuallyEscaping(write) { write in
+            let output = ByteSink(capacity: 1 << 16, drain: write)
+            writeJSON(for: framework, to: output)
+            output.flush()
+        }
+    }
+
+    private static func writeJSON(for framework: Framework, to output: ByteSink) {
         document(for: framework).writePretty(to: output, indent: 2)
         output.append(UInt8(ascii: "\n"))
-        return output.takeData()
     }
 
     static func document(for framework: Framework) -> JSONValue {
@@ -142,6 +156,20 @@ enum DataExport {
     /// (7,700 a row).
     static func csvData(for framework: Framework) -> Data {
         let output = ByteSink(capacity: 1 << 16)
+        writeCSV(for: framework, to: output)
+        return output.takeData()
+    }
+
+    /// The same bytes, handed to `write` in pieces of up to 64 KB as they are made (see `writeJSON`).
+    static func writeCSV(for framework: Framework, into write: (UnsafeBufferPointer<UInt8>) -> Void) {
+        withoutActuallyEscaping(write) { write in
+            let output = ByteSink(capacity: 1 << 16, drain: write)
+            writeCSV(for: framework, to: output)
+            output.flush()
+        }
+    }
+
+    private static func writeCSV(for framework: Framework, to output: ByteSink) {
         for (index, column) in csvColumns.enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
             appendCSVField(column, to: output)
@@ -198,7 +226,6 @@ enum DataExport {
                 output.append(10)
             }
         }
-        return output.takeData()
     }
 
     /// One CSV field: neutralised against formula injection, then quoted if it needs to be.

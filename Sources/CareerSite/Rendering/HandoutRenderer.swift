@@ -39,48 +39,60 @@ struct HandoutRenderer: Sendable {
     /// Every handout, sorted by path.
     func render() -> [OutputFile] { OutputJob.run(jobs()) }
 
-    /// Every handout as an independent job.
+    /// Every handout as an independent job. Each is of an entry of the framework, so each makes its file: the
+    /// build's link check takes every job's path as a file of the site before the first is made.
     func jobs() -> [OutputJob] {
-        let refs: [EntryRef] =
-            framework.stages.map { EntryRef(.stage, $0.id.rawValue) } + framework.professions.map { EntryRef(.profession, $0.id.rawValue) }
-            + framework.roles.map { EntryRef(.role, $0.id.rawValue) } + framework.routes.map { EntryRef(.route, $0.id.rawValue) }
-        // The whole-framework handout is by far the largest, and a stage's lists all its roles.
-        var jobs = [OutputJob(path: Self.frameworkPath, cost: .large) { write in renderFramework(into: write) }]
-        jobs += refs.map { ref in
-            var job = OutputJob(path: Self.path(ref.kind, id: ref.id), cost: ref.kind == .stage ? .large : .small) {
-                render(ref)?.contents
-            }
+        func job(_ ref: EntryRef, cost: OutputJob.Cost = .small, html: @escaping @Sendable (PageContextBuilder) -> Data) -> OutputJob {
+            var job = OutputJob(path: Self.path(ref.kind, id: ref.id), cost: cost) { render(ref, html: html).contents }
             job.entry = ref
             return job
+        }
+        let framework = framework
+        // The whole-framework handout is by far the largest, and a stage's lists all its roles.
+        var jobs = [OutputJob(path: Self.frameworkPath, cost: .large) { write in renderFramework(into: write) }]
+        jobs += framework.stages.indices.map { index in
+            job(EntryRef(.stage, framework.stages[index].id.rawValue), cost: .large) { $0.stage(framework.stages[index]) }
+        }
+        jobs += framework.professions.indices.map { index in
+            job(EntryRef(.profession, framework.professions[index].id.rawValue)) { $0.profession(framework.professions[index]) }
+        }
+        jobs += framework.roles.indices.map { index in
+            job(EntryRef(.role, framework.roles[index].id.rawValue)) { $0.role(framework.roles[index]) }
+        }
+        jobs += framework.routes.indices.map { index in
+            job(EntryRef(.route, framework.routes[index].id.rawValue)) { $0.route(framework.routes[index]) }
         }
         return jobs
     }
 
     /// One entry's handout, or nil when the entry does not exist or its kind has no handout.
     func render(_ ref: EntryRef) -> OutputFile? {
+        switch ref.kind {
+        case .stage:
+            guard let stage = framework.stage(StageID(ref.id)) else { return nil }
+            return render(ref) { $0.stage(stage) }
+        case .profession:
+            guard let profession = framework.profession(ProfessionID(ref.id)) else { return nil }
+            return render(ref) { $0.profession(profession) }
+        case .role:
+            guard let role = framework.role(RoleID(ref.id)) else { return nil }
+            return render(ref) { $0.role(role) }
+        case .route:
+            guard let route = framework.route(RouteID(ref.id)) else { return nil }
+            return render(ref) { $0.route(route) }
+        default:
+            return nil
+        }
+    }
+
+    /// The handout of the entry `ref`, whose page `html` makes with the builder it is given.
+    private func render(_ ref: EntryRef, html: (PageContextBuilder) -> Data) -> OutputFile {
         let sitePath = SiteURLs.path(for: ref)
         var builder = PageContextBuilder(framework: framework, templates: templates, path: sitePath)
         builder.handout = true
         builder.commonCache = commonCache
         builder.entryContexts = entryContexts
-        let html: Data
-        switch ref.kind {
-        case .stage:
-            guard let stage = framework.stage(StageID(ref.id)) else { return nil }
-            html = builder.stage(stage)
-        case .profession:
-            guard let profession = framework.profession(ProfessionID(ref.id)) else { return nil }
-            html = builder.profession(profession)
-        case .role:
-            guard let role = framework.role(RoleID(ref.id)) else { return nil }
-            html = builder.role(role)
-        case .route:
-            guard let route = framework.route(RouteID(ref.id)) else { return nil }
-            html = builder.route(route)
-        default:
-            return nil
-        }
-        let finished = HandoutLinks.rewriteToData(html, from: sitePath, baseURL: framework.info.baseURL, images: imageData)
+        let finished = HandoutLinks.rewriteToData(html(builder), from: sitePath, baseURL: framework.info.baseURL, images: imageData)
         return OutputFile(path: Self.path(ref.kind, id: ref.id), contents: finished)
     }
 

@@ -16,13 +16,14 @@ struct OutputJob: Sendable {
     var cost: Cost = .small
     /// The entry whose page or handout this is, for `pairing`.
     var entry: EntryRef?
-    /// The file's bytes, or nil when there is no such file after all.
-    var make: @Sendable () -> Data?
+    /// The file's bytes. Every job makes its file: a build takes the jobs' paths as the files of the site, which
+    /// links may reach, before the first is made.
+    var make: @Sendable () -> Data
     /// For a file that can be made in pieces: hands each piece, in order, to the function it is given, so a
     /// consumer that takes pieces (`run`'s `streamed`) never holds the whole file.
     var stream: (@Sendable (_ write: (UnsafeBufferPointer<UInt8>) -> Void) -> Void)?
 
-    init(path: String, cost: Cost = .small, make: @escaping @Sendable () -> Data?) {
+    init(path: String, cost: Cost = .small, make: @escaping @Sendable () -> Data) {
         self.path = path
         self.cost = cost
         self.make = make
@@ -88,8 +89,8 @@ struct OutputJob: Sendable {
             let job = jobs[index]
             if let streamed, let stream = job.stream {
                 results.set(slot, (job.path, streamed(index, job.path, stream)))
-            } else if let data = job.make() {
-                results.set(slot, (job.path, consume(index, job.path, data)))
+            } else {
+                results.set(slot, (job.path, consume(index, job.path, job.make())))
             }
         }
         if parallel && order.count > 1 {
@@ -159,8 +160,10 @@ public struct SiteRenderer: Sendable {
             return output
         }
         jobs.append(OutputJob(path: SearchIndex.path, cost: .large) { [framework] in Data(SearchIndex.script(for: framework).utf8) })
-        jobs.append(OutputJob(path: DataExport.jsonPath, cost: .large) { [framework] in DataExport.jsonData(for: framework) })
-        jobs.append(OutputJob(path: DataExport.csvPath, cost: .large) { [framework] in DataExport.csvData(for: framework) })
+        jobs.append(
+            OutputJob(path: DataExport.jsonPath, cost: .large) { [framework] write in DataExport.writeJSON(for: framework, into: write) })
+        jobs.append(
+            OutputJob(path: DataExport.csvPath, cost: .large) { [framework] write in DataExport.writeCSV(for: framework, into: write) })
         if let sitemap = SitemapWriter.sitemap(for: framework) {
             jobs.append(OutputJob(path: SiteURLs.sitemap) { Data(sitemap.utf8) })
         }
