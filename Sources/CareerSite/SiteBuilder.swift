@@ -313,7 +313,9 @@ public enum SiteBuilder {
                         try TemplateSet.load(from: options.templates, displayRoot: options.templatesName, ledger: ledger)
                     }))
         }
-        steps.set(1, .content(ContentLoader(root: options.content, displayRoot: options.contentName, ledger: ledger).load()))
+        var loader = ContentLoader(root: options.content, displayRoot: options.contentName, ledger: ledger)
+        loader.rendersBodies = true
+        steps.set(1, .content(loader.load()))
         templatesRead.wait()
         var loaded: LoadedContent?
         for step in steps.values {
@@ -324,9 +326,8 @@ public enum SiteBuilder {
             }
         }
         guard let content = loaded else { return (nil, templates, diagnostics) }
-        clock.lap("  templates, read and parse content")
+        clock.lap("  templates; read, parse and render content")
         var builder = FrameworkBuilder(content: content)
-        clock.lap("  render Markdown")
         let (framework, found) = builder.build()
         clock.lap("  check and build the model")
         diagnostics += found

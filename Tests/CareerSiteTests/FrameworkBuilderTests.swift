@@ -200,6 +200,52 @@ import Testing
         }
     }
 
+    /// A build's loader renders each body as it reads the file (`ContentLoader.rendersBodies`), against the ids of
+    /// the files it found: the same HTML, problems and heading checks as rendering them all once every file is read,
+    /// with links to entries that exist, that do not, and whose file cannot be read, and to headings and assets.
+    @Test func bodiesRenderedAsTheyAreReadAreTheSame() throws {
+        let site = try TestSite([
+            "roles/nurse.md":
+                "---\ntitle: Nurse\nstage: entry\nprofession: nursing\nsummary: A nurse.\ncapabilities: [assessment]\nnext: [lead-nurse]\n---\n"
+                + "## Duties\n\nSee [lead](role:lead-nurse#duties), [gone](role:gone), [broken](role:broken), [top](#duties), "
+                + "[none](#none), [image](assets/x.png), [missing](assets/y.png) and [route](route:nursing#x).\n",
+            "roles/lead-nurse.md":
+                "---\ntitle: Lead nurse\nstage: advanced\nprofession: nursing\nsummary: Leads.\n---\n## Duties\n\n[back](role:nurse#duties)\n",
+            "pages/about.md": "---\ntitle: About\n---\nAbout [stage](stage:entry) and [a mistake](stage:entyr).\n",
+            "framework.md":
+                "---\ntitle: Test framework\nedition: \"1\"\nstatus: draft\nupdated: 2026-01-15\n---\n[Roles](role:nurse#duties)\n",
+        ])
+        defer { site.remove() }
+        try site.write("roles/broken.md", Data([0x2D, 0x2D, 0x2D, 0x0A, 0xFF, 0x0A]))
+        try site.write("assets/x.png", Data([1]))
+        var later = FrameworkBuilder(content: ContentLoader(root: site.content, displayRoot: "Content").load())
+        var loader = ContentLoader(root: site.content, displayRoot: "Content")
+        loader.rendersBodies = true
+        let content = loader.load()
+        #expect(content.documents.allSatisfy { $0.body.isEmpty } && content.framework?.body.isEmpty == true)
+        #expect(content.renderedBodies?.count == content.documents.count + 1)
+        var early = FrameworkBuilder(content: content)
+        let (laterBuilt, laterFound) = later.build()
+        let (earlyBuilt, earlyFound) = early.build()
+        #expect(earlyFound.map(\.description) == laterFound.map(\.description))
+        #expect(laterFound.count >= 5 && laterBuilt == nil && earlyBuilt == nil)
+        // Without the errors, the same bodies.
+        try site.write("roles/broken.md", "---\ntitle: Broken\nstage: entry\nprofession: nursing\nsummary: Mended.\n---\n")
+        try site.write(
+            "roles/nurse.md",
+            "---\ntitle: Nurse\nstage: entry\nprofession: nursing\nsummary: A nurse.\n---\n## Duties\n\n[lead](role:lead-nurse#duties) "
+                + "[top](#duties) ![image](assets/x.png)\n")
+        try site.write("pages/about.md", "---\ntitle: About\n---\nAbout [stage](stage:entry).\n")
+        var mendedLater = FrameworkBuilder(content: ContentLoader(root: site.content, displayRoot: "Content").load())
+        var mendedEarly = FrameworkBuilder(content: loader.load())
+        let first = try #require(mendedLater.build().0)
+        let second = try #require(mendedEarly.build().0)
+        #expect(first.roles.map(\.body.html) == second.roles.map(\.body.html))
+        #expect(first.pages.map(\.body.html) == second.pages.map(\.body.html))
+        #expect(first.info.introduction.html == second.info.introduction.html)
+        #expect(first.roles.contains { $0.body.html.contains("<h2 id=\"duties\">") })
+    }
+
     @Test func modelIndexesLinkBothWays() throws {
         let site = try TestSite()
         defer { site.remove() }

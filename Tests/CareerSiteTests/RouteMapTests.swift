@@ -65,28 +65,25 @@ import Testing
         #expect(isWellFormed(tiny.svg()))
     }
 
-    /// A build draws each map once and reuses it (a route's page and its handout show the same one); what the
-    /// cache gives is what the map itself draws, for each route and profession and each depth of page, however
-    /// many times it is asked.
-    @Test func theCacheGivesEachMapItsOwnDrawing() throws {
+    /// A page draws its map in one pass with one layout (`drawing()`, `drawingAndText()`): the same SVG, width and
+    /// text alternative as the map's own `svg()`, `isWide` and `textAlternative()`, for each route and profession
+    /// and each depth of page.
+    @Test func oneDrawingGivesTheMapsOwnSVGAndText() throws {
         let framework = try framework()
-        let cache = RouteMapCache()
         let route = try #require(framework.route(RouteID("nursing")))
         let nursing = ProfessionID("nursing")
-        for _ in 0..<2 {
-            for page in ["index.html", "routes/nursing.html", "handouts/route-nursing.html", "a/b/c.html"] {
-                let map = RouteMap.route(route, in: framework, from: page)
-                #expect(cache.route(route, in: framework, from: page) == RouteMap.Drawing(svg: map.svg(), isWide: map.isWide))
-                let profession = try #require(RouteMap.profession(nursing, in: framework, from: page))
-                #expect(
-                    cache.profession(nursing, in: framework, from: page)
-                        == RouteMapCache.Shown(
-                            drawing: RouteMap.Drawing(svg: profession.svg(), isWide: profession.isWide), text: profession.textAlternative())
-                )
-            }
+        for page in ["index.html", "routes/nursing.html", "handouts/route-nursing.html", "a/b/c.html"] {
+            let map = RouteMap.route(route, in: framework, from: page)
+            #expect(map.drawing() == RouteMap.Drawing(svg: map.svg(), isWide: map.isWide))
+            let profession = try #require(RouteMap.profession(nursing, in: framework, from: page))
+            let (drawing, text) = profession.drawingAndText()
+            #expect(drawing == RouteMap.Drawing(svg: profession.svg(), isWide: profession.isWide))
+            #expect(text == profession.textAlternative())
         }
-        #expect(cache.route(route, in: framework, from: "index.html") != cache.route(route, in: framework, from: "routes/nursing.html"))
-        #expect(cache.profession(ProfessionID("no-such"), in: framework, from: "index.html") == nil)
+        #expect(
+            RouteMap.route(route, in: framework, from: "index.html").drawing()
+                != RouteMap.route(route, in: framework, from: "routes/nursing.html").drawing())
+        #expect(RouteMap.profession(ProfessionID("no-such"), in: framework, from: "index.html") == nil)
     }
 
     /// The drawing's numbers are written digit by digit: the same text as `String(number)`, and the pieces in order.

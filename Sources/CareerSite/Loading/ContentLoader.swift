@@ -23,6 +23,9 @@ struct LoadedContent: Sendable {
     /// YAML), by kind. Their own error is reported; references to them are not, or one broken role file brought an
     /// "unknown role" error from every page and route that named it.
     var unreadable: [EntryKind: Set<String>] = [:]
+    /// Each document's rendered body, by document path, when the loader rendered them (`ContentLoader.rendersBodies`);
+    /// the documents' `body` is empty then.
+    var renderedBodies: [String: RenderedBody]?
 }
 
 /// Finds and reads the files under `Content/`: checks names and layout, decodes text, splits front matter
@@ -34,6 +37,11 @@ struct ContentLoader {
     let displayRoot: String
     /// Told the bytes of every file read, when a build checks its inputs (`InputLedger`).
     let ledger: InputLedger?
+    /// Whether each document's Markdown body is rendered as soon as the file is read, and its source dropped
+    /// (`LoadedContent.renderedBodies`), so that the sources of all the bodies and their HTML are never in memory
+    /// together. The ids links may name are those of the files found, known before any is read. A check of one
+    /// file in memory (`InMemoryContentCheck`) keeps the sources, to render them again against other ids.
+    var rendersBodies = false
     private let fileManager = FileManager.default
 
     init(root: URL, displayRoot: String, ledger: InputLedger? = nil) {
@@ -102,15 +110,29 @@ struct ContentLoader {
         // Files are read and parsed in parallel; the results are taken in path order, so nothing depends on
         // scheduling.
         let toRead = readPaths
-        let results = ConcurrentResults<(SourceDocument?, [Diagnostic])>(count: toRead.count)
-        DispatchQueue.concurrentPerform(iterations: toRead.count) { index in
+        var known: [EntryKind: Set<String>] = [:]
+        if rendersBodies {
+            for kind in EntryKind.allCases { known[kind] = [] }
+            for item in toRead { if let kind = item.kind { known[kind, default: []].insert(item.id) } }
+        }
+        let assetPaths = Set(content.assets.map(\.path))
+        let rendersBodies = rendersBodies
+        let results = ConcurrentResults<(SourceDocument?, RenderedBody?, [Diagnostic])>(count: toRead.count)
+        DispatchQueue.concurrentPerform(iterations: toRead.count) { [known] index in
             let item = toRead[index]
             var diagnostics: [Diagnostic] = []
-            let document = read(item.path, display: item.display, kind: item.kind, id: item.id, diagnostics: &diagnostics)
-            results.set(index, (document, diagnostics))
+            var document = read(item.path, display: item.display, kind: item.kind, id: item.id, diagnostics: &diagnostics)
+            var rendered: RenderedBody?
+            if rendersBodies, let source = document {
+                rendered = FrameworkBuilder.renderBody(source, known: known, assets: assetPaths)
+                document?.body = ""
+            }
+            results.set(index, (document, rendered, diagnostics))
         }
-        for (index, (document, diagnostics)) in results.values.enumerated() {
+        if rendersBodies { content.renderedBodies = [:] }
+        for (index, (document, rendered, diagnostics)) in results.values.enumerated() {
             content.diagnostics += diagnostics
+            if let document, let rendered { content.renderedBodies?[document.path] = rendered }
             guard let document else {
                 if let kind = readPaths[index].kind { content.unreadable[kind, default: []].insert(readPaths[index].id) }
                 continue

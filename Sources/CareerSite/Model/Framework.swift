@@ -2,7 +2,7 @@
 ///
 /// Invariants (established by `FrameworkBuilder`): every reference resolves; ids are unique per kind;
 /// stage and domain orders are unique; every collection is sorted for display.
-public struct Framework: Sendable {
+public final class Framework: Sendable {
     public let info: FrameworkInfo
     /// By `order`.
     public let stages: [Stage]
@@ -30,17 +30,15 @@ public struct Framework: Sendable {
     private let routeIndex: IDTable<Route, Int>
     private let pageIndex: IDTable<Page, Int>
 
-    private let rolesByStage: IDTable<Stage, [Role]>
-    private let rolesByProfession: IDTable<Profession, [Role]>
-    private let rolesByCapability: IDTable<Capability, [Role]>
+    private let rolesByStage: IDTable<Stage, [Int32]>
+    private let rolesByProfession: IDTable<Profession, [Int32]>
+    private let rolesByCapability: IDTable<Capability, [Int32]>
     private let capabilitiesByDomain: IDTable<Domain, [Capability]>
     private let routesByRole: IDTable<Role, [Route]>
     private let routesByProfession: IDTable<Profession, [Route]>
-    private let previousRoles: IDTable<Role, [Role]>
-    private let rolesBySetting: [String: [Role]]
+    private let previousRoles: IDTable<Role, [Int32]>
+    private let rolesBySetting: [String: [Int32]]
 
-    /// Route and career maps drawn so far for pages of this framework (`RouteMapCache`).
-    let mapCache = RouteMapCache()
     /// Roles as list items, made so far for pages of this framework (`ListItemCache`).
     let itemCache = ListItemCache()
     /// Capabilities as a role's page lists them, at one stage, made so far (`ListItemCache`).
@@ -98,24 +96,27 @@ public struct Framework: Sendable {
         routeIndex = IDTable(Dictionary(uniqueKeysWithValues: routes.enumerated().map { ($1.id, $0) }))
         pageIndex = IDTable(Dictionary(uniqueKeysWithValues: pages.enumerated().map { ($1.id, $0) }))
 
-        var byStage: [StageID: [Role]] = [:]
-        var byProfession: [ProfessionID: [Role]] = [:]
-        var byCapability: [CapabilityID: [Role]] = [:]
-        var previous: [RoleID: [Role]] = [:]
-        for role in roles {
-            byStage[role.stage, default: []].append(role)
-            byProfession[role.profession, default: []].append(role)
-            for capability in Set(role.capabilities) { byCapability[capability, default: []].append(role) }
-            for next in Set(role.next) { previous[next, default: []].append(role) }
+        // The lists of roles hold positions in `roles`: as copies of the roles (each a large structure, and a role
+        // in several lists) they were 4 MB of a 2,000-role build, a tenth of its peak memory.
+        var byStage: [StageID: [Int32]] = [:]
+        var byProfession: [ProfessionID: [Int32]] = [:]
+        var byCapability: [CapabilityID: [Int32]] = [:]
+        var previous: [RoleID: [Int32]] = [:]
+        for (index, role) in roles.enumerated() {
+            let position = Int32(index)
+            byStage[role.stage, default: []].append(position)
+            byProfession[role.profession, default: []].append(position)
+            for capability in Set(role.capabilities) { byCapability[capability, default: []].append(position) }
+            for next in Set(role.next) { previous[next, default: []].append(position) }
         }
-        var bySetting: [String: [Role]] = [:]
+        var bySetting: [String: [Int32]] = [:]
         var settingTitles: [String: String] = [:]
-        for role in roles {
+        for (index, role) in roles.enumerated() {
             var slugs = Set<String>()
             for title in role.settings {
                 let slug = Setting.slug(for: title)
                 guard !slug.isEmpty else { continue }
-                if slugs.insert(slug).inserted { bySetting[slug, default: []].append(role) }
+                if slugs.insert(slug).inserted { bySetting[slug, default: []].append(Int32(index)) }
                 settingTitles[slug] = min(settingTitles[slug] ?? title, title)
             }
         }
@@ -169,15 +170,15 @@ public struct Framework: Sendable {
     }
 
     /// Roles at a stage, in display order.
-    public func roles(at stage: StageID) -> [Role] { rolesByStage[stage] ?? [] }
+    public func roles(at stage: StageID) -> RoleList { RoleList(roles, rolesByStage[stage]) }
     /// Roles in a profession, in display order.
-    public func roles(in profession: ProfessionID) -> [Role] { rolesByProfession[profession] ?? [] }
+    public func roles(in profession: ProfessionID) -> RoleList { RoleList(roles, rolesByProfession[profession]) }
     /// Roles that list a capability among those they lean on.
-    public func roles(using capability: CapabilityID) -> [Role] { rolesByCapability[capability] ?? [] }
+    public func roles(using capability: CapabilityID) -> RoleList { RoleList(roles, rolesByCapability[capability]) }
     /// Roles whose `next` includes this role.
-    public func roles(leadingTo role: RoleID) -> [Role] { previousRoles[role] ?? [] }
+    public func roles(leadingTo role: RoleID) -> RoleList { RoleList(roles, previousRoles[role]) }
     /// Roles that list a setting (by its slug), in display order.
-    public func roles(inSetting slug: String) -> [Role] { rolesBySetting[slug] ?? [] }
+    public func roles(inSetting slug: String) -> RoleList { RoleList(roles, rolesBySetting[slug]) }
     /// Capabilities in a domain, in display order.
     public func capabilities(in domain: DomainID) -> [Capability] { capabilitiesByDomain[domain] ?? [] }
     /// Routes that include a role.
@@ -193,6 +194,21 @@ public struct Framework: Sendable {
         guard let index = stageIndex[id], index + 1 < stages.count else { return nil }
         return stages[index + 1]
     }
+}
+
+/// Some of a framework's roles, in display order: the framework's list of roles and positions in it.
+public struct RoleList: RandomAccessCollection, Sendable {
+    private let all: [Role]
+    private let positions: [Int32]
+
+    init(_ all: [Role], _ positions: [Int32]?) {
+        self.all = all
+        self.positions = positions ?? []
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { positions.count }
+    public subscript(index: Int) -> Role { all[Int(positions[index])] }
 }
 
 /// A place people work (from roles' `settings`), with a slug for its browse page.

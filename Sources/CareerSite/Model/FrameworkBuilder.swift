@@ -21,7 +21,7 @@ struct FrameworkBuilder {
     private var headingIDs: [String: [String]] = [:]
 
     /// A link to a heading: `kind:id#fragment`, or `#fragment` within the same body.
-    private struct FragmentLink: Sendable {
+    struct FragmentLink: Sendable {
         /// `kind:id` (or `framework`), and whether the link is within that body; nil for a `#fragment` in a one-line value, which has no page of its own.
         var target: (name: String, isSamePage: Bool)?
         var fragment: String
@@ -31,18 +31,27 @@ struct FrameworkBuilder {
     init(content: LoadedContent) {
         self.content = content
         self.diagnostics = content.diagnostics
-        var known: [EntryKind: Set<String>] = [:]
-        for kind in EntryKind.allCases { known[kind] = [] }
-        for document in content.documents {
-            if let kind = document.kind { known[kind, default: []].insert(document.id) }
-        }
-        // An entry whose file could not be read still exists: its error is reported once, at the file.
-        for (kind, ids) in content.unreadable { known[kind, default: []].formUnion(ids) }
+        let known = Self.knownIDs(documents: content.documents, unreadable: content.unreadable)
         self.known = known
         self.unreadable = Set(content.unreadable.flatMap { kind, ids in ids.map { "\(kind.rawValue):\($0)" } })
         self.assetPaths = Set(content.assets.map(\.path))
-        self.bodies = Self.renderBodies(
-            content.documents + (content.framework.map { [$0] } ?? []), known: known, assets: assetPaths)
+        // Bodies the loader rendered as it read them were rendered against the same ids: those of every file it
+        // found (each became a document or an unreadable entry).
+        self.bodies =
+            content.renderedBodies
+            ?? Self.renderBodies(content.documents + (content.framework.map { [$0] } ?? []), known: known, assets: assetPaths)
+    }
+
+    /// The ids that exist per kind: those of the documents and of the files that could not be read (an entry whose
+    /// file could not be read still exists: its error is reported once, at the file).
+    static func knownIDs(documents: [SourceDocument], unreadable: [EntryKind: Set<String>]) -> [EntryKind: Set<String>] {
+        var known: [EntryKind: Set<String>] = [:]
+        for kind in EntryKind.allCases { known[kind] = [] }
+        for document in documents {
+            if let kind = document.kind { known[kind, default: []].insert(document.id) }
+        }
+        for (kind, ids) in unreadable { known[kind, default: []].formUnion(ids) }
+        return known
     }
 
     static let frameworkKeys = ["title", "short_title", "edition", "status", "updated", "base_url", "owner"]
@@ -388,44 +397,35 @@ struct FrameworkBuilder {
         return rendered.body
     }
 
-    /// A document's body rendered ahead of the checks: its HTML, the problems and `#fragment` links found in
-    /// its links, and its heading ids (under `page`, the name links use for it).
-    private struct RenderedBody: Sendable {
-        var body = RichText.empty
-        var diagnostics: [Diagnostic] = []
-        var fragments: [FragmentLink] = []
-        var page: String?
-        var headingIDs: [String] = []
-    }
-
     /// Renders every document's Markdown body in parallel (each is independent), by document path.
     private static func renderBodies(
         _ documents: [SourceDocument], known: [EntryKind: Set<String>], assets: Set<String>
     ) -> [String: RenderedBody] {
         let results = ConcurrentResults<(String, RenderedBody)>(count: documents.count)
         DispatchQueue.concurrentPerform(iterations: documents.count) { index in
-            let document = documents[index]
-            guard !document.body.allSatisfy(\.isWhitespace) else {
-                results.set(index, (document.path, RenderedBody()))
-                return
-            }
-            let location = SourceLocation(path: document.path, line: document.bodyLine)
-            let page = document.kind.map { "\($0.rawValue):\(document.id)" } ?? "framework"
-            var rendered = RenderedBody(page: page)
-            var found: [Diagnostic] = []
-            var fragments: [FragmentLink] = []
-            let html = MarkdownRenderer.render(document.body, at: location) { link in
-                if let fragment = fragmentLink(link, page: page, known: known) { fragments.append(fragment) }
-                return LinkRules.rewrite(link, known: known, assets: assets, diagnostics: &found)
-            }
-            rendered.body = RichText(html: html)
-            rendered.diagnostics = found
-            rendered.fragments = fragments
-            // Safe mode renders no raw HTML, so every id in a body is a heading's.
-            rendered.headingIDs = LinkChecker.attributeValues(named: "id", in: html)
-            results.set(index, (document.path, rendered))
+            results.set(index, (documents[index].path, renderBody(documents[index], known: known, assets: assets)))
         }
         return Dictionary(results.values) { first, _ in first }
+    }
+
+    /// One document's Markdown body, its links checked against `known` ids and `assets` paths.
+    static func renderBody(_ document: SourceDocument, known: [EntryKind: Set<String>], assets: Set<String>) -> RenderedBody {
+        guard !document.body.allSatisfy(\.isWhitespace) else { return RenderedBody() }
+        let location = SourceLocation(path: document.path, line: document.bodyLine)
+        let page = document.kind.map { "\($0.rawValue):\(document.id)" } ?? "framework"
+        var rendered = RenderedBody(page: page)
+        var found: [Diagnostic] = []
+        var fragments: [FragmentLink] = []
+        let html = MarkdownRenderer.render(document.body, at: location) { link in
+            if let fragment = fragmentLink(link, page: page, known: known) { fragments.append(fragment) }
+            return LinkRules.rewrite(link, known: known, assets: assets, diagnostics: &found)
+        }
+        rendered.body = RichText(html: html)
+        rendered.diagnostics = found
+        rendered.fragments = fragments
+        // Safe mode renders no raw HTML, so every id in a body is a heading's.
+        rendered.headingIDs = LinkChecker.attributeValues(named: "id", in: html)
+        return rendered
     }
 
     private mutating func renderInline(_ text: Located<String>) -> RichText {
@@ -478,4 +478,14 @@ struct FrameworkBuilder {
                     "no heading \(fragment) in \(place)\(Suggestions.hint(for: link.fragment, in: ids)); \(headings)", at: link.location))
         }
     }
+}
+
+/// A document's body rendered ahead of the checks: its HTML, the problems and `#fragment` links found in its links,
+/// and its heading ids (under `page`, the name links use for it).
+struct RenderedBody: Sendable {
+    var body = RichText.empty
+    var diagnostics: [Diagnostic] = []
+    var fragments: [FrameworkBuilder.FragmentLink] = []
+    var page: String?
+    var headingIDs: [String] = []
 }

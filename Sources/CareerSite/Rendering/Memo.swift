@@ -1,7 +1,7 @@
 import Foundation
 
 /// Values made once and kept by key, for the renderers' parallel jobs (the shared part of page contexts, list
-/// items, map drawings). Each value must be a pure function of its key: a value is made outside the lock, so two
+/// items, cut-down stylesheets). Each value must be a pure function of its key: a value is made outside the lock, so two
 /// threads may make the same one at once, and whichever is kept is the same.
 final class Memo<Key: Hashable, Value>: @unchecked Sendable {
     private var values: [Key: Value] = [:]

@@ -79,6 +79,7 @@ struct PageContextBuilder {
             "title": role.title, "href": href(SiteURLs.path(for: role.id)), "summary": role.summary,
             "bands": bandsText(role.bands),
         ]
+        item.reserveCapacity(9)
         if let stage = framework.stage(role.stage) { item["stage"] = stage.title }
         if let profession = framework.profession(role.profession) { item["profession"] = profession.title }
         item["filter_profession"] = role.profession.rawValue
@@ -337,10 +338,11 @@ struct PageContextBuilder {
             "routes": framework.routes(for: profession.id).map(routeItem),
         ]
         if let regulator = profession.regulator { context["regulator"] = regulator }
-        if let map = framework.mapCache.profession(profession.id, in: framework, from: path) {
-            context["map"] = RawHTML(map.drawing.svg)
-            context["map_wide"] = map.drawing.isWide
-            context["map_text"] = RawHTML(map.text)
+        // Drawn once for the profession's page and its handout, which share this context.
+        if let (drawing, text) = RouteMap.profession(profession.id, in: framework, from: path)?.drawingAndText() {
+            context["map"] = RawHTML(drawing.svg)
+            context["map_wide"] = drawing.isWide
+            context["map_text"] = RawHTML(text)
         }
         return context
     }
@@ -402,7 +404,7 @@ struct PageContextBuilder {
             return item
         }
         var context: Context = ["summary": route.summary, "body": html(route.body), "steps": steps]
-        let drawing = framework.mapCache.route(route, in: framework, from: path)
+        let drawing = RouteMap.route(route, in: framework, from: path).drawing()
         context["map"] = RawHTML(drawing.svg)
         context["map_wide"] = drawing.isWide
         if let id = route.profession, let profession = framework.profession(id) {

@@ -82,7 +82,7 @@ struct RouteMap: Sendable, Hashable {
 
     /// The stages from the lowest to the highest that `roles` use, and each stage's column.
     private static func stageColumns(
-        for roles: [Role], in framework: Framework, from page: String
+        for roles: some Collection<Role>, in framework: Framework, from page: String
     ) -> ([Column], [StageID: Int]) {
         let used = Set(roles.map(\.stage))
         let indices = framework.stages.indices.filter { used.contains(framework.stages[$0].id) }
@@ -710,44 +710,6 @@ struct RouteMap: Sendable, Hashable {
                 let left = places[$0] ?? Place(column: 0, row: 0)
                 let right = places[$1] ?? Place(column: 0, row: 0)
                 return (left.column, left.row, $0) < (right.column, right.row, $1)
-            }
-        }
-    }
-}
-
-/// Each map's drawing and text, made once per build. A route's page and its handout show the same map (both are
-/// one folder deep, so even the links match), as do a profession's; drawing it, with its layout, was 11 % of the
-/// instructions of a 1,000-role build. A map is a function of its route or profession and of how deep the page is
-/// (its links start with the page's root prefix), so that is the key: keyed by the map itself, each lookup
-/// hashed the whole map, about 2 % of a 2,000-role build. Any thread may make a map: the first to finish is kept.
-final class RouteMapCache: Sendable {
-    private struct Key: Hashable {
-        let entry: EntryRef
-        let root: String
-    }
-
-    /// A profession's map as its page shows it.
-    struct Shown: Equatable {
-        let drawing: RouteMap.Drawing
-        let text: String
-    }
-
-    private let routes = Memo<Key, RouteMap.Drawing>()
-    private let professions = Memo<Key, Shown?>()
-
-    /// `RouteMap.route(route, in: framework, from: page).drawing()`.
-    func route(_ route: Route, in framework: Framework, from page: String) -> RouteMap.Drawing {
-        routes.value(for: Key(entry: EntryRef(.route, route.id.rawValue), root: SiteURLs.rootPrefix(from: page))) {
-            RouteMap.route(route, in: framework, from: page).drawing()
-        }
-    }
-
-    /// The drawing and text alternative of `RouteMap.profession(id, in: framework, from: page)`, if it has a map.
-    func profession(_ id: ProfessionID, in framework: Framework, from page: String) -> Shown? {
-        professions.value(for: Key(entry: EntryRef(.profession, id.rawValue), root: SiteURLs.rootPrefix(from: page))) {
-            RouteMap.profession(id, in: framework, from: page).map { map in
-                let (drawing, text) = map.drawingAndText()
-                return Shown(drawing: drawing, text: text)
             }
         }
     }

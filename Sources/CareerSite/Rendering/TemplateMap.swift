@@ -20,6 +20,10 @@ struct TemplateMap: ExpressibleByDictionaryLiteral {
 
     init() {}
 
+    /// Room for `count` names in all, for a map made once and kept (a role's list item is kept for the whole
+    /// build, `ListItemCache`): grown a name at a time past its literal, it kept room for twice as many.
+    mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(count) }
+
     /// Later values replace earlier ones of the same name.
     init(dictionaryLiteral elements: (String, any TemplateData)...) {
         // Room for a few more: a page's context is made from a literal and then given more names.

@@ -236,9 +236,9 @@ struct LazyMaps {
     }
 
     /// One map per element of `items`.
-    init<Item>(_ items: [Item], make: @escaping (Item) -> TemplateContext) {
+    init<Items: RandomAccessCollection>(_ items: Items, make: @escaping (Items.Element) -> TemplateContext) where Items.Index == Int {
         count = items.count
-        self.make = { make(items[$0]) }
+        self.make = { make(items[items.index(items.startIndex, offsetBy: $0)]) }
     }
 }
 
