@@ -165,7 +165,18 @@ import Testing
             let bytes = Array(page.utf8)
             for readsLinks in [true, false] {
                 let whole = LinkChecker.PageScan(Data(bytes), links: readsLinks)
-                if page == pages[0] { #expect(whole.ids.count > 20 && whole.links.count > (readsLinks ? 20 : -1)) }
+                if page == pages[0] {
+                    // Links come back again and again: each different one is kept once.
+                    #expect(whole.ids.count > 20 && whole.order.count > (readsLinks ? 20 : -1))
+                    #expect(whole.links.count < whole.order.count || !readsLinks)
+                }
+                if readsLinks {
+                    // In order, every href and then every src, each kept once.
+                    let expected =
+                        LinkChecker.attributeValues(named: "href", in: page) + LinkChecker.attributeValues(named: "src", in: page)
+                    #expect(whole.order.indices.map { whole.link(at: $0) } == expected)
+                    #expect(Set((0..<whole.links.count).map { whole.links[$0] }).count == whole.links.count)
+                }
                 for size in [1, 2, 5, 7, 64, 1_000, 70_000] {
                     var scanner = LinkChecker.PageScan.Scanner(links: readsLinks)
                     bytes.withUnsafeBufferPointer { all in
@@ -178,6 +189,7 @@ import Testing
                         pieces.readsLinks == whole.readsLinks
                         && (0..<pieces.ids.count).map { pieces.ids[$0] } == (0..<whole.ids.count).map { whole.ids[$0] }
                         && (0..<pieces.links.count).map { pieces.links[$0] } == (0..<whole.links.count).map { whole.links[$0] }
+                        && pieces.order == whole.order
                     #expect(same, "pieces of \(size) bytes of \(page.prefix(40))")
                 }
             }

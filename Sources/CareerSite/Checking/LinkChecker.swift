@@ -98,11 +98,8 @@ enum LinkChecker {
         /// `standalone`: the page may only link to its own anchors (and absolute URLs).
         func settle(_ scan: PageScan, page: String, standalone: Bool) -> SettledPage {
             var settled = SettledPage(ids: scan.ids)
-            guard scan.readsLinks, scan.links.count > 0 else { return settled }
+            guard scan.readsLinks, !scan.order.isEmpty else { return settled }
             let links = scan.links
-            func broken(_ position: Int, _ reason: String) {
-                settled.broken.append((position, BrokenLink(page: page, target: links[position], reason: reason)))
-            }
             let memory = takeMemory()
             defer { giveBack(memory) }
             // Within a folder a link resolves the same way from every page, so it is remembered by folder. A
@@ -110,40 +107,50 @@ enum LinkChecker {
             let folder = page.lastIndex(ofASCII: UInt8(ascii: "/")).map { String(page[..<$0]) } ?? ""
             var known = standalone ? KnownLinks() : memory.tables.removeValue(forKey: folder) ?? KnownLinks()
             defer { if !standalone { memory.tables[folder] = known } }
-            for position in 0..<links.count {
+            // What each different link of the page comes to, worked out at its first use.
+            var outcomes = [Outcome?](repeating: nil, count: links.count)
+            func outcome(_ index: Int) -> Outcome {
                 // An anchor in the page itself, the commonest link of all, needs no resolving (see `resolve`).
-                if let found = links.withBytes(position, { LinkChecker.anchorFound($0, in: scan.ids) }) {
-                    if !found { broken(position, "no element with id '\(String(links[position].dropFirst()))' in \(page)") }
-                    continue
+                if let found = links.withBytes(index, { LinkChecker.anchorFound($0, in: scan.ids) }) {
+                    return found ? .fine : .broken("no element with id '\(String(links[index].dropFirst()))' in \(page)")
                 }
                 let fate: Fate
                 if standalone {
-                    fate = self.fate(of: links[position], from: page, standalone: true)
+                    fate = self.fate(of: links[index], from: page, standalone: true)
                 } else {
                     // Looked up by its bytes: most links were met before from the folder.
-                    let (slot, hash) = links.withBytes(position) { bytes in
-                        let hash = KnownLinks.hash(bytes)
+                    let (slot, hash) = links.withBytes(index) { bytes in
+                        let hash = UniqueStrings.hash(bytes)
                         return (known.find(bytes, hash: hash), hash)
                     }
                     if let slot {
                         fate = known[slot]
                     } else {
-                        fate = self.fate(of: links[position], from: page, standalone: false)
-                        links.withBytes(position) { _ = known.insert($0, hash: hash, fate) }
+                        fate = self.fate(of: links[index], from: page, standalone: false)
+                        links.withBytes(index) { known.insert($0, hash: hash, fate) }
                     }
                 }
                 switch fate {
-                case .fine: continue
-                case .outside: broken(position, "it leads outside the site")
-                case .missing: broken(position, "no such file in the site")
+                case .fine: return .fine
+                case .outside: return .broken("it leads outside the site")
+                case .missing: return .broken("no such file in the site")
                 case .anchor(let target, let fragment):
                     let target = target ?? page
-                    if target != page {
-                        links.withBytes(position) { settled.waiting.append($0) }
-                        settled.waitingPositions.append(position)
-                    } else if !scan.ids.containsSorted(fragment) {
-                        broken(position, "no element with id '\(fragment)' in \(target)")
-                    }
+                    if target != page { return .waiting }
+                    return scan.ids.containsSorted(fragment) ? .fine : .broken("no element with id '\(fragment)' in \(target)")
+                }
+            }
+            for (position, link) in scan.order.enumerated() {
+                let index = Int(link)
+                let result = outcomes[index] ?? outcome(index)
+                outcomes[index] = result
+                switch result {
+                case .fine: continue
+                case .broken(let reason):
+                    settled.broken.append((position, BrokenLink(page: page, target: links[index], reason: reason)))
+                case .waiting:
+                    links.withBytes(index) { settled.waiting.append($0) }
+                    settled.waitingPositions.append(position)
                 }
             }
             settled.waiting.trim()
@@ -183,57 +190,32 @@ enum LinkChecker {
         case anchor(String?, fragment: String)
     }
 
+    /// What a link of a page comes to once settled: found, broken (and why), or waiting for another page's ids.
+    private enum Outcome {
+        case fine, waiting
+        case broken(String)
+    }
+
     /// The links met from each folder, and their fate (`KnownLinks`), for one thread at a time.
     private final class LinkMemory {
         var tables: [String: KnownLinks] = [:]
     }
 
-    /// Links met before, and their fate, looked up by their bytes: an open-addressing table of FNV-1a hashes over
-    /// the links packed end to end. As a `[String: Known]`, making a `String` of each of the 140,000 links of a
-    /// 2,000-role build to hash it with SipHash was 2.5 % of the build.
+    /// Links met before, and their fate, looked up by their bytes (`UniqueStrings`). As a `[String: Known]`, making a
+    /// `String` of each of the 140,000 links of a 2,000-role build to hash it with SipHash was 2.5 % of the build.
     private struct KnownLinks {
-        private var links = PackedStrings()
-        private var hashes: [Int] = []
+        private var links = UniqueStrings()
         private var values: [Fate] = []
-        /// Indices into `values` (-1 for none), at most half full; the size is a power of two.
-        private var slots = [Int](repeating: -1, count: 64)
-
-        static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int { FNV1a.hash(bytes) }
 
         subscript(entry: Int) -> Fate { values[entry] }
 
-        /// The entry of the link with these bytes (whose `hash` they have), if it was met.
-        func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: Int) -> Int? {
-            let mask = slots.count - 1
-            var slot = hash & mask
-            while slots[slot] >= 0 {
-                let entry = slots[slot]
-                if hashes[entry] == hash, links.withBytes(entry, { ByteSearch.equal($0, bytes) }) { return entry }
-                slot = (slot + 1) & mask
-            }
-            return nil
-        }
+        /// The entry of the link with these bytes (whose `UniqueStrings.hash` is `hash`), if it was met.
+        func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: Int) -> Int? { links.find(bytes, hash: hash) }
 
-        /// Adds a link not met before; returns its entry.
-        mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, hash: Int, _ value: Fate) -> Int {
-            let entry = values.count
-            links.append(bytes)
-            hashes.append(hash)
+        /// Adds a link not met before.
+        mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, hash: Int, _ value: Fate) {
+            _ = links.insert(bytes, hash: hash)
             values.append(value)
-            if 2 * values.count > slots.count {
-                slots = [Int](repeating: -1, count: slots.count * 2)
-                for earlier in hashes.indices { place(earlier) }
-            } else {
-                place(entry)
-            }
-            return entry
-        }
-
-        private mutating func place(_ entry: Int) {
-            let mask = slots.count - 1
-            var slot = hashes[entry] & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = entry
         }
     }
 
@@ -261,7 +243,11 @@ enum LinkChecker {
     struct PageScan: Sendable {
         /// Sorted, each once (see `PackedStrings.sortedUnique`).
         var ids = PackedStrings()
+        /// Each different link once, in the order first met: the same links come back again and again (the
+        /// whole-framework handout has 36,000 links at 2,000 roles, 2,400 of them different).
         var links = PackedStrings()
+        /// The page's links in order (its `href`s, then its `src`s), as positions in `links`.
+        var order: [Int32] = []
         /// Whether the links were read (a page whose links are not checked is scanned for its ids only).
         var readsLinks = false
 
@@ -273,18 +259,23 @@ enum LinkChecker {
             self = scanner.finish()
         }
 
-        init(ids: PackedStrings, links: PackedStrings, readsLinks: Bool) {
+        init(ids: PackedStrings, links: PackedStrings, order: [Int32], readsLinks: Bool) {
             self.ids = ids
             self.links = links
+            self.order = order
             self.readsLinks = readsLinks
         }
+
+        /// The link at `position` among the page's links.
+        func link(at position: Int) -> String { links[Int(order[position])] }
 
         /// The same scan over a page that comes in pieces (the whole-framework handout is scanned as it is
         /// written): the result is the same however the page is cut.
         struct Scanner {
             private let readLinks: Bool
-            private var hrefs = PackedStrings()
-            private var sources = PackedStrings()
+            private var links = UniqueStrings()
+            private var hrefs: [Int32] = []
+            private var sources: [Int32] = []
             private var found = PackedStrings()
             /// Bytes given but not yet scanned past: the few before the next quote to look at (its attribute's
             /// name is read from them), or a value whose closing quote has not come yet.
@@ -309,9 +300,9 @@ enum LinkChecker {
             /// The scan of every piece given.
             mutating func finish() -> PageScan {
                 if !stopped { _ = pending.withUnsafeBufferPointer { scan($0, final: true) } }
-                hrefs.append(contentsOf: sources)
-                hrefs.trim()
-                return PageScan(ids: found.sortedUnique(), links: hrefs, readsLinks: readLinks)
+                var packed = links.strings
+                packed.trim()
+                return PageScan(ids: found.sortedUnique(), links: packed, order: hrefs + sources, readsLinks: readLinks)
             }
 
             /// Scans `bytes` from `resume`; unless `final`, returns how many bytes from the start are done with
@@ -346,10 +337,9 @@ enum LinkChecker {
                     let value = UnsafeBufferPointer(rebasing: bytes[(quote + 1)..<end])
                     if isID {
                         found.append(value)
-                    } else if isHref {
-                        hrefs.append(value)
                     } else {
-                        sources.append(value)
+                        let index = Int32(links.insert(value, hash: UniqueStrings.hash(value)))
+                        if isHref { hrefs.append(index) } else { sources.append(index) }
                     }
                     from = end + 1
                 }
@@ -625,5 +615,52 @@ struct PackedStrings: Sendable {
             if order != 0 { return Int(order) }
         }
         return first.count - second.count
+    }
+}
+
+/// Strings kept once each, in the order first given (`strings`), and found again by their bytes: an
+/// open-addressing table of FNV-1a hashes over `PackedStrings`.
+struct UniqueStrings {
+    private(set) var strings = PackedStrings()
+    private var hashes: [Int] = []
+    /// Indices into `strings` (-1 for none), at most half full; the size is a power of two.
+    private var slots = [Int32](repeating: -1, count: 16)
+
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int { FNV1a.hash(bytes) }
+
+    var count: Int { strings.count }
+
+    /// The index of the string with these bytes (whose `hash(_:)` is `hash`), if it was given.
+    func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: Int) -> Int? {
+        let mask = slots.count - 1
+        var slot = hash & mask
+        while slots[slot] >= 0 {
+            let index = Int(slots[slot])
+            if hashes[index] == hash, strings.withBytes(index, { ByteSearch.equal($0, bytes) }) { return index }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    /// The index of the string with these bytes, added at the end if it was not given before.
+    mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, hash: Int) -> Int {
+        if let index = find(bytes, hash: hash) { return index }
+        let index = strings.count
+        strings.append(bytes)
+        hashes.append(hash)
+        if 2 * hashes.count > slots.count {
+            slots = [Int32](repeating: -1, count: slots.count * 2)
+            for earlier in hashes.indices { place(earlier) }
+        } else {
+            place(index)
+        }
+        return index
+    }
+
+    private mutating func place(_ index: Int) {
+        let mask = slots.count - 1
+        var slot = hashes[index] & mask
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(index)
     }
 }
