@@ -47,8 +47,8 @@ work, small, large, commit, day = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]
 # Each part is the function that does it, by the start of its Swift symbol; its count is inclusive (everything it
 # calls). A symbol can appear more than once (thunks, specialisations): the largest count is the function's own.
 PARTS = [
-    ("Read and parse the content files", r"\$s10CareerSite13ContentLoaderV4load"),
-    ("Render the Markdown bodies (cmark, links)", r"\$s10CareerSite16FrameworkBuilderV12renderBodies"),
+    ("Read, parse and render the content files", r"\$s10CareerSite13ContentLoaderV4load"),
+    ("of which: render the Markdown bodies (cmark, links)", r"\$s10CareerSite16FrameworkBuilderV10renderBody_5known"),
     ("Check references, build the model", r"\$s10CareerSite16FrameworkBuilderV5build"),
     ("Role pages", r"\$s10CareerSite18PageContextBuilderV4roley"),
     ("Profession pages", r"\$s10CareerSite18PageContextBuilderV10professiony"),
@@ -64,9 +64,10 @@ PARTS = [
     ("Entry handouts (stage, profession, role, route)", r"\$s10CareerSite15HandoutRendererV6render"),
     ("Whole-framework handout", r"\$s10CareerSite18PageContextBuilderV16frameworkHandout5drain"),
     ("Search index", r"\$s10CareerSite11SearchIndexO6script"),
-    ("JSON export", r"\$s10CareerSite10DataExportO04jsonC03for"),
-    ("CSV export", r"\$s10CareerSite10DataExportO03csvC03for"),
-    ("Link check", r"\$s10CareerSite11LinkCheckerO5check5paths"),
+    ("JSON export", r"\$s10CareerSite10DataExportO9writeJSON3for"),
+    ("CSV export", r"\$s10CareerSite10DataExportO8writeCSV3for"),
+    ("Link check, as each page is made", r"\$s10CareerSite11LinkCheckerO10EarlyCheckC6settle"),
+    ("Link check, the links to other pages' anchors at the end", r"\$s10CareerSite11LinkCheckerO5check7settled"),
     ("Build record (.careers-output)", r"\$s10CareerSite11BuildRecordV5bytes5after"),
 ]
 
