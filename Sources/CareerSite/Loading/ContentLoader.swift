@@ -110,15 +110,12 @@ struct ContentLoader {
         // Files are read and parsed in parallel; the results are taken in path order, so nothing depends on
         // scheduling.
         let toRead = readPaths
-        var known: [EntryKind: Set<String>] = [:]
-        if rendersBodies {
-            for kind in EntryKind.allCases { known[kind] = [] }
-            for item in toRead { if let kind = item.kind { known[kind, default: []].insert(item.id) } }
-        }
+        // Every file to read becomes a document or an unreadable entry: the ids the model will know.
+        let known = rendersBodies ? FrameworkBuilder.knownIDs(toRead.map { ($0.kind, $0.id) }) : [:]
         let assetPaths = Set(content.assets.map(\.path))
         let rendersBodies = rendersBodies
         let results = ConcurrentResults<(SourceDocument?, RenderedBody?, [Diagnostic])>(count: toRead.count)
-        DispatchQueue.concurrentPerform(iterations: toRead.count) { [known] index in
+        DispatchQueue.concurrentPerform(iterations: toRead.count) { index in
             let item = toRead[index]
             var diagnostics: [Diagnostic] = []
             var document = read(item.path, display: item.display, kind: item.kind, id: item.id, diagnostics: &diagnostics)

@@ -45,12 +45,16 @@ struct FrameworkBuilder {
     /// The ids that exist per kind: those of the documents and of the files that could not be read (an entry whose
     /// file could not be read still exists: its error is reported once, at the file).
     static func knownIDs(documents: [SourceDocument], unreadable: [EntryKind: Set<String>]) -> [EntryKind: Set<String>] {
+        knownIDs(documents.map { ($0.kind, $0.id) } + unreadable.flatMap { kind, ids in ids.map { (kind, $0) } })
+    }
+
+    /// The ids of these entries, per kind (an entry without a kind, `framework.md`, has no id links can name).
+    static func knownIDs(_ entries: [(kind: EntryKind?, id: String)]) -> [EntryKind: Set<String>] {
         var known: [EntryKind: Set<String>] = [:]
         for kind in EntryKind.allCases { known[kind] = [] }
-        for document in documents {
-            if let kind = document.kind { known[kind, default: []].insert(document.id) }
+        for (kind, id) in entries {
+            if let kind { known[kind, default: []].insert(id) }
         }
-        for (kind, ids) in unreadable { known[kind, default: []].formUnion(ids) }
         return known
     }
 

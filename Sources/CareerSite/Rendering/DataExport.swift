@@ -23,20 +23,12 @@ enum DataExport {
     static func json(for framework: Framework) -> String { String(decoding: jsonData(for: framework), as: UTF8.self) }
 
     /// The same as UTF-8 bytes, for the file (valid UTF-8: every piece comes from a string).
-    static func jsonData(for framework: Framework) -> Data {
-        let output = ByteSink(capacity: 1 << 16)
-        writeJSON(for: framework, to: output)
-        return output.takeData()
-    }
+    static func jsonData(for framework: Framework) -> Data { whole { writeJSON(for: framework, to: $0) } }
 
     /// The same bytes, handed to `write` in pieces of up to 64 KB as they are made: a build writes them to the file
     /// as they come, so the file (6.5 MB at 2,000 roles) is never whole in memory.
     static func writeJSON(for framework: Framework, into write: (UnsafeBufferPointer<UInt8>) -> Void) {
-        withoutActuallyEscaping(write) { write in
-            let output = ByteSink(capacity: 1 << 16, drain: write)
-            writeJSON(for: framework, to: output)
-            output.flush()
-        }
+        inPieces(into: write) { writeJSON(for: framework, to: $0) }
     }
 
     private static func writeJSON(for framework: Framework, to output: ByteSink) {
@@ -154,19 +146,11 @@ enum DataExport {
     /// a role's fields, a capability's and a descriptor's, and each of those is made once and copied into every
     /// row that has it: making the row's 14 fields afresh each time was 155 million instructions at 2,000 roles
     /// (7,700 a row).
-    static func csvData(for framework: Framework) -> Data {
-        let output = ByteSink(capacity: 1 << 16)
-        writeCSV(for: framework, to: output)
-        return output.takeData()
-    }
+    static func csvData(for framework: Framework) -> Data { whole { writeCSV(for: framework, to: $0) } }
 
     /// The same bytes, handed to `write` in pieces of up to 64 KB as they are made (see `writeJSON`).
     static func writeCSV(for framework: Framework, into write: (UnsafeBufferPointer<UInt8>) -> Void) {
-        withoutActuallyEscaping(write) { write in
-            let output = ByteSink(capacity: 1 << 16, drain: write)
-            writeCSV(for: framework, to: output)
-            output.flush()
-        }
+        inPieces(into: write) { writeCSV(for: framework, to: $0) }
     }
 
     private static func writeCSV(for framework: Framework, to output: ByteSink) {
@@ -225,6 +209,22 @@ enum DataExport {
                 output.append(13)
                 output.append(10)
             }
+        }
+    }
+
+    /// What `fill` writes into a sink, as one `Data`.
+    private static func whole(_ fill: (ByteSink) -> Void) -> Data {
+        let output = ByteSink(capacity: 1 << 16)
+        fill(output)
+        return output.takeData()
+    }
+
+    /// What `fill` writes into a sink, handed to `write` in pieces of up to 64 KB as it comes.
+    private static func inPieces(into write: (UnsafeBufferPointer<UInt8>) -> Void, _ fill: (ByteSink) -> Void) {
+        withoutActuallyEscaping(write) { write in
+            let output = ByteSink(capacity: 1 << 16, drain: write)
+            fill(output)
+            output.flush()
         }
     }
 
