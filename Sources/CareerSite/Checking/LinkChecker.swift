@@ -119,15 +119,8 @@ enum LinkChecker {
                     fate = self.fate(of: links[index], from: page, standalone: true)
                 } else {
                     // Looked up by its bytes: most links were met before from the folder.
-                    let (slot, hash) = links.withBytes(index) { bytes in
-                        let hash = UniqueStrings.hash(bytes)
-                        return (known.find(bytes, hash: hash), hash)
-                    }
-                    if let slot {
-                        fate = known[slot]
-                    } else {
-                        fate = self.fate(of: links[index], from: page, standalone: false)
-                        links.withBytes(index) { known.insert($0, hash: hash, fate) }
+                    fate = links.withBytes(index) { bytes in
+                        known.fate(of: bytes) { self.fate(of: links[index], from: page, standalone: false) }
                     }
                 }
                 switch fate {
@@ -207,15 +200,12 @@ enum LinkChecker {
         private var links = UniqueStrings()
         private var values: [Fate] = []
 
-        subscript(entry: Int) -> Fate { values[entry] }
-
-        /// The entry of the link with these bytes (whose `UniqueStrings.hash` is `hash`), if it was met.
-        func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: Int) -> Int? { links.find(bytes, hash: hash) }
-
-        /// Adds a link not met before.
-        mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, hash: Int, _ value: Fate) {
-            _ = links.insert(bytes, hash: hash)
-            values.append(value)
+        /// The fate of the link with these bytes: as found when it was first met, or else `make`'s, kept for next
+        /// time. One look-up either way.
+        mutating func fate(of bytes: UnsafeBufferPointer<UInt8>, otherwise make: () -> Fate) -> Fate {
+            let (index, added) = links.insert(bytes, hash: UniqueStrings.hash(bytes))
+            if added { values.append(make()) }
+            return values[index]
         }
     }
 
@@ -338,7 +328,7 @@ enum LinkChecker {
                     if isID {
                         found.append(value)
                     } else {
-                        let index = Int32(links.insert(value, hash: UniqueStrings.hash(value)))
+                        let index = Int32(links.insert(value, hash: UniqueStrings.hash(value)).index)
                         if isHref { hrefs.append(index) } else { sources.append(index) }
                     }
                     from = end + 1
@@ -631,7 +621,7 @@ struct UniqueStrings {
     var count: Int { strings.count }
 
     /// The index of the string with these bytes (whose `hash(_:)` is `hash`), if it was given.
-    func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: Int) -> Int? {
+    private func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: Int) -> Int? {
         let mask = slots.count - 1
         var slot = hash & mask
         while slots[slot] >= 0 {
@@ -642,9 +632,10 @@ struct UniqueStrings {
         return nil
     }
 
-    /// The index of the string with these bytes, added at the end if it was not given before.
-    mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, hash: Int) -> Int {
-        if let index = find(bytes, hash: hash) { return index }
+    /// The index of the string with these bytes (whose `hash(_:)` is `hash`), and whether it was added, at the end,
+    /// because it was not given before.
+    mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, hash: Int) -> (index: Int, added: Bool) {
+        if let index = find(bytes, hash: hash) { return (index, false) }
         let index = strings.count
         strings.append(bytes)
         hashes.append(hash)
@@ -654,7 +645,7 @@ struct UniqueStrings {
         } else {
             place(index)
         }
-        return index
+        return (index, true)
     }
 
     private mutating func place(_ index: Int) {
