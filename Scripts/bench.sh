@@ -182,7 +182,12 @@ BUILT_LINK=unknown
 if command -v readelf >/dev/null 2>&1; then
     if readelf -lW "$BIN" | grep -q INTERP; then BUILT_LINK=dynamic; else BUILT_LINK=static; fi
 fi
-export BUILT_LINK
+# Its allocator, as it names it (see Sources/CareerSite/MemoryTuning.swift): "jemalloc" or "glibc".
+rm -rf "$WORK/allocator-probe"
+BUILT_ALLOCATOR=$(CAREERS_TIMINGS=1 "$BIN" build --content "$ROOT/Content" --templates "$ROOT/Templates" \
+    --output "$WORK/allocator-probe" 2>&1 >/dev/null | sed -n 's/^careers: allocator: //p')
+rm -rf "$WORK/allocator-probe"
+export BUILT_LINK BUILT_ALLOCATOR
 # What the binary was built from, noted now: the working tree may change while the benchmark runs.
 BUILT_COMMIT=$(git rev-parse --short HEAD)
 BUILT_DIRTY=""
@@ -534,7 +539,8 @@ print(f"Run on {datetime.date.today().isoformat()} by `Scripts/bench.sh`.")
 print()
 print(f"- Machine: {cores} CPUs, {cpu}, {memory_total} memory; {kernel}; load average at the end {load}")
 linked = {"static": "one static executable", "dynamic": "loads glibc, libstdc++ and libcmark as shared libraries"}
-print(f"- careers: release build of commit `{commit}`{dirty}, {linked.get(os.environ.get('BUILT_LINK', ''), 'linked as unknown')}; {swift}")
+print(f"- careers: release build of commit `{commit}`{dirty}, {linked.get(os.environ.get('BUILT_LINK', ''), 'linked as unknown')}, "
+      f"allocator {os.environ.get('BUILT_ALLOCATOR') or 'unknown'}; {swift}")
 print(f"- {hugo}")
 print(f"- {hyperfine}; {cmark}; {gnutime}")
 print(f"- Settings: BENCH_RUNS={runs}, BENCH_SEED={seed}, BENCH_MAX_SECONDS={max_seconds}, BENCH_TIMEOUT={timeout}")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks that the release careers `make site` runs (`make build`: on Linux one static executable, see
 # Scripts/release-flags.sh) does what the debug build that every other test runs does:
-#   - it is linked as the flags say (no program interpreter when static);
+#   - it is linked as the flags say (no program interpreter when static; jemalloc as its allocator when the flags
+#     name jemalloc's archive);
 #   - it builds the shipped content into the same bytes;
 #   - its second build has nothing to do;
 #   - it compares with a previous git revision (it runs git) into the same bytes;
@@ -30,6 +31,16 @@ if [[ " $(Scripts/release-flags.sh release) " == *" -static-executable "* ]]; th
         fail "the flags ask for a static executable, but $release has a program interpreter"
     else
         pass "static executable (no program interpreter)"
+    fi
+fi
+
+if [[ " $(Scripts/release-flags.sh release 2>/dev/null) " == *"/libjemalloc.a "* ]]; then
+    allocator=$(CAREERS_TIMINGS=1 "$release" build --content Content --templates Templates --output "$work/allocator" 2>&1 >/dev/null |
+        sed -n 's/^careers: allocator: //p')
+    if [ "$allocator" = jemalloc ]; then
+        pass "jemalloc is the allocator"
+    else
+        fail "the flags link jemalloc, but $release runs with '${allocator:-no allocator named}'"
     fi
 fi
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building careers needs on a Debian machine that has only the Swift toolchain:
-# libcmark-dev (the CommonMark C library) and pkg-config. With the argument `serve`, also libcurl4-openssl-dev:
+# libcmark-dev (the CommonMark C library) and pkg-config, and on Linux libjemalloc-dev (the allocator of a release
+# build). With the argument `serve`, also libcurl4-openssl-dev:
 # the preview server (careers-serve) uses FoundationNetworking, which a release build links statically, and that
 # needs libcurl's link-time files. Does nothing when everything is present.
 set -euo pipefail
@@ -8,6 +9,10 @@ set -euo pipefail
 packages=()
 if ! pkg-config --exists libcmark 2>/dev/null || [ ! -f /usr/include/cmark.h ]; then
   packages+=(libcmark-dev pkg-config)
+fi
+# jemalloc's static archive, which a release careers on Linux is linked with (Scripts/release-flags.sh).
+if [ "$(uname -s)" = Linux ] && ! compgen -G '/usr/lib/*/libjemalloc.a' >/dev/null && [ ! -f /usr/lib/libjemalloc.a ]; then
+  packages+=(libjemalloc-dev)
 fi
 if [ "${1:-}" = serve ] && ! pkg-config --exists libcurl 2>/dev/null; then
   packages+=(libcurl4-openssl-dev pkg-config)

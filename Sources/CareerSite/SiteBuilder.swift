@@ -359,6 +359,15 @@ struct PhaseClock {
     private var last = DispatchTime.now()
     private var lastCPU = Self.processorTimeAndPeakMemory().cpu
 
+    init() {
+        if enabled { _ = Self.announceAllocator }
+    }
+
+    /// Names the allocator once per process, first (`Scripts/check-release.sh` checks a release build's).
+    private static let announceAllocator: Void = {
+        FileHandle.standardError.write(Data("careers: allocator: \(MemoryTuning.allocator)\n".utf8))
+    }()
+
     mutating func lap(_ phase: String) {
         guard enabled else { return }
         let now = DispatchTime.now()

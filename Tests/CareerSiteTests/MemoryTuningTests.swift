@@ -12,6 +12,16 @@ import Testing
         #endif
     }
 
+    /// The tests' build is not linked with jemalloc (only a release `careers` is: Scripts/check-release.sh checks
+    /// that one), so it runs with the C library's allocator, which the two calls here tune.
+    @Test func theTestBuildRunsWithTheCLibrarysAllocator() {
+        #if canImport(Glibc)
+            #expect(MemoryTuning.allocator == "glibc")
+        #else
+            #expect(MemoryTuning.allocator == "system")
+        #endif
+    }
+
     /// `careers` pads heap growth first thing; on glibc the call must take.
     @Test func theAllocatorTakesTheHeapPadding() {
         #if os(Linux)
